@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '@meshmeet/protocol';
+import { nextEvent, record, SignalingHarness, sleep } from '../test-support/signaling-harness.js';
+
+const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
+const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+
+describe('signaling gateway (real server, real socket.io client)', () => {
+  let server: SignalingHarness;
+
+  beforeEach(async () => {
+    server = await SignalingHarness.start({ maxRoomSize: 3 });
+  });
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('assigns ids, returns the roster and tells the others who joined', async () => {
+    const ada = await server.participant('room-a', 'Ada');
+    expect(ada.joined.participants).toEqual([]);
+    expect(ada.joined.protocol).toBe(PROTOCOL_VERSION);
+    expect(ada.joined.maxRoomSize).toBe(3);
+    const announced = nextEvent(ada.client, 'participant-joined');
+    const bob = await server.participant('room-a', 'Bob');
+    expect(bob.joined.participants).toEqual([{ id: ada.joined.self.id, name: 'Ada', media: { audio: true, video: true } }]);
+    expect((await announced).participant).toEqual(bob.joined.self);
+    expect(bob.joined.self.id).not.toBe(ada.joined.self.id);
+  });
+
+  it('relays descriptions and candidates to the named participant only, stamped with the real sender', async () => {
+    const ada = await server.participant('room-a', 'Ada');
+    const bob = await server.participant('room-a', 'Bob');
+    const cy = await server.participant('room-a', 'Cy');
+    const cySaw = record(cy.client, 'description');
+    const description = nextEvent(bob.client, 'description');
+    ada.client.emit('description', { to: bob.joined.self.id, description: offer }, () => {});
+    expect(await description).toEqual({ from: ada.joined.self.id, description: offer });
+    const relayedCandidate = nextEvent(ada.client, 'candidate');
+    bob.client.emit('candidate', { to: ada.joined.self.id, candidate }, () => {});
+    expect(await relayedCandidate).toEqual({ from: bob.joined.self.id, candidate });
+    await sleep(100);
+    expect(cySaw).toEqual([]);
+  });
+
+  it('refuses a forged sender field and delivers nothing', async () => {
+    const ada = await server.participant('room-a', 'Ada');
+    const bob = await server.participant('room-a', 'Bob');
+    const bobSaw = record(bob.client, 'description');
+    const forged = { to: bob.joined.self.id, from: 'someone-else', description: offer };
+    const response = await ada.client.timeout(2_000).emitWithAck('description', forged as never);
+    expect(response).toEqual({ ok: false, error: { code: 'invalid_message', message: expect.any(String) } });
+    await sleep(100);
+    expect(bobSaw).toEqual([]);
+  });
+
+  it('never relays across rooms, even to a real participant id', async () => {
+    const ada = await server.participant('room-a', 'Ada');
+    const eve = await server.participant('room-b', 'Eve');
+    const eveSaw = record(eve.client, 'description');
+    const eveCandidates = record(eve.client, 'candidate');
+    const response = await ada.client
+      .timeout(2_000)
+      .emitWithAck('description', { to: eve.joined.self.id, description: offer });
+    expect(response).toMatchObject({ ok: false, error: { code: 'unknown_participant' } });
+    const candidateResponse = await ada.client
+      .timeout(2_000)
+      .emitWithAck('candidate', { to: eve.joined.self.id, candidate });
+    expect(candidateResponse).toMatchObject({ ok: false, error: { code: 'unknown_participant' } });
+    await sleep(100);
+    expect(eveSaw).toEqual([]);
+    expect(eveCandidates).toEqual([]);
+  });
+
+  it('broadcasts media state inside the room and shows it to late joiners', async () => {
+    const ada = await server.participant('room-a', 'Ada');
+    const bob = await server.participant('room-a', 'Bob');
+    const eve = await server.participant('room-b', 'Eve');
+    const eveSaw = record(eve.client, 'media-state');
+    const update = nextEvent(bob.client, 'media-state');
+    const ack = await ada.client.timeout(2_000).emitWithAck('media-state', { media: { audio: false, video: true } });
+    expect(ack).toEqual({ ok: true });
+    expect(await update).toEqual({ from: ada.joined.self.id, media: { audio: false, video: true } });
+    const cy = await server.participant('room-a', 'Cy');
+    expect(cy.joined.participants.find((p) => p.id === ada.joined.self.id)?.media).toEqual({ audio: false, video: true });
+    await sleep(100);
+    expect(eveSaw).toEqual([]);
+  });
+
+  it('tells the others at once when someone leaves or disconnects', async () => {
+    const ada = await server.participant('room-a', 'Ada');
+    const bob = await server.participant('room-a', 'Bob');
+    const cy = await server.participant('room-a', 'Cy');
+    const bobLeft = nextEvent(ada.client, 'participant-left', 1_000);
+    expect(await bob.client.timeout(2_000).emitWithAck('leave', {})).toEqual({ ok: true });
+    expect(await bobLeft).toEqual({ id: bob.joined.self.id });
+    const cyLeft = nextEvent(ada.client, 'participant-left', 1_000);
+    cy.client.disconnect();
+    expect(await cyLeft).toEqual({ id: cy.joined.self.id });
+    // The seats are free again.
+    await server.participant('room-a', 'Dee');
+    await server.participant('room-a', 'Eli');
+  });
+
+  it('refuses a participant beyond MAX_ROOM_SIZE with room_full', async () => {
+    for (const name of ['A', 'B', 'C']) await server.participant('room-a', name);
+    const fourth = await server.connect();
+    const response = await server.join(fourth, 'room-a', 'D');
+    expect(response).toMatchObject({ ok: false, error: { code: 'room_full', message: 'This room is full.' } });
+    // A refused client can still join another room.
+    expect(await server.join(fourth, 'room-b', 'D')).toMatchObject({ ok: true });
+  });
+
+  it('answers invalid messages with a stable code, without echoing the payload', async () => {
+    const client = await server.connect();
+    const secret = 'x'.repeat(100) + '<script>';
+    const bad = await client.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: secret, name: 'A', media: {} } as never);
+    expect(bad).toEqual({ ok: false, error: { code: 'invalid_message', message: 'The message is malformed or has invalid fields.' } });
+    expect(JSON.stringify(bad)).not.toContain('<script>');
+    const notObject = await client.timeout(2_000).emitWithAck('join', 'hello' as never);
+    expect(notObject).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    const oldClient = await client.timeout(2_000).emitWithAck('join', { protocol: 999, roomId: 'r', name: 'A', media: { audio: true, video: true } });
+    expect(oldClient).toMatchObject({ ok: false, error: { code: 'unsupported_protocol' } });
+    const beforeJoin = await client.timeout(2_000).emitWithAck('media-state', { media: { audio: true, video: true } });
+    expect(beforeJoin).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
+  });
+
+  it('reports errors of fire-and-forget messages as signal-error events', async () => {
+    const client = await server.connect();
+    const error = nextEvent(client, 'signal-error');
+    (client.emit as (event: string, payload: unknown) => void)('candidate', { to: 'nobody' });
+    expect(await error).toEqual({ event: 'candidate', code: 'invalid_message', message: expect.any(String) });
+  });
+
+  it('lets a socket join only once and keeps the room state unchanged by bad input', async () => {
+    const ada = await server.participant('room-a', 'Ada');
+    expect(await server.join(ada.client, 'room-b', 'Ada')).toMatchObject({ ok: false, error: { code: 'already_joined' } });
+    const bob = await server.participant('room-a', 'Bob');
+    expect(bob.joined.participants.map((p) => p.name)).toEqual(['Ada']);
+    const response = await ada.client.timeout(2_000).emitWithAck('description', { to: ada.joined.self.id, description: offer });
+    expect(response).toMatchObject({ ok: false, error: { code: 'unknown_participant' } });
+  });
+
+  it('serves GET /healthz', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok' });
+  });
+});

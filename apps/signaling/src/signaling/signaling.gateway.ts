@@ -1,0 +1,68 @@
+import { UseFilters } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import {
+  CLIENT_EVENTS,
+  type CandidateOut,
+  type DescriptionOut,
+  type JoinRequest,
+  type MediaStateOut,
+} from '@meshmeet/protocol';
+import { ProtocolExceptionFilter } from './protocol-exception.filter.js';
+import {
+  SignalingService,
+  type SignalingServer,
+  type SignalingSocket,
+} from './signaling.service.js';
+import { ZodValidationPipe } from './zod-validation.pipe.js';
+
+const ValidBody = (event: keyof typeof CLIENT_EVENTS) => MessageBody(new ZodValidationPipe(CLIENT_EVENTS[event].payload));
+
+/** Thin transport layer: validates each message with its protocol schema and hands it to the service. */
+@UseFilters(ProtocolExceptionFilter)
+@WebSocketGateway()
+export class SignalingGateway implements OnGatewayInit, OnGatewayDisconnect {
+  constructor(private readonly signaling: SignalingService) {}
+
+  afterInit(server: SignalingServer): void {
+    this.signaling.attach(server);
+  }
+
+  handleDisconnect(socket: SignalingSocket): Promise<void> {
+    return this.signaling.disconnect(socket);
+  }
+
+  @SubscribeMessage('join')
+  join(@ConnectedSocket() socket: SignalingSocket, @ValidBody('join') request: JoinRequest) {
+    return this.signaling.join(socket, request);
+  }
+
+  @SubscribeMessage('leave')
+  leave(@ConnectedSocket() socket: SignalingSocket, @ValidBody('leave') _request: object) {
+    return this.signaling.leave(socket);
+  }
+
+  @SubscribeMessage('description')
+  async description(@ConnectedSocket() socket: SignalingSocket, @ValidBody('description') message: DescriptionOut) {
+    await this.signaling.relayDescription(socket, message);
+    return { ok: true } as const;
+  }
+
+  @SubscribeMessage('candidate')
+  async candidate(@ConnectedSocket() socket: SignalingSocket, @ValidBody('candidate') message: CandidateOut) {
+    await this.signaling.relayCandidate(socket, message);
+    return { ok: true } as const;
+  }
+
+  @SubscribeMessage('media-state')
+  async mediaState(@ConnectedSocket() socket: SignalingSocket, @ValidBody('media-state') message: MediaStateOut) {
+    await this.signaling.updateMediaState(socket, message);
+    return { ok: true } as const;
+  }
+}

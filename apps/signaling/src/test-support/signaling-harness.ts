@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type JoinResponse,
+  type JoinResult,
+  type MediaState,
+  type ServerToClientEvents,
+} from '@meshmeet/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { createApp } from '../app.factory.js';
+import { type AppConfig, loadConfig } from '../config/config.schema.js';
+
+export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A real signaling server on an ephemeral loopback port, plus helpers to drive it like a browser would. */
+export class SignalingHarness {
+  private readonly clients: TestClient[] = [];
+
+  private constructor(
+    readonly app: INestApplication,
+    readonly url: string,
+  ) {}
+
+  static async start(overrides: Partial<AppConfig> = {}): Promise<SignalingHarness> {
+    const config = { ...loadConfig({ NODE_ENV: 'test', WEB_DIST: '' }), port: 0, ...overrides };
+    const app = await createApp(config);
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    return new SignalingHarness(app, `http://127.0.0.1:${port}`);
+  }
+
+  async connect(): Promise<TestClient> {
+    const client: TestClient = io(this.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    this.clients.push(client);
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', resolve);
+      client.once('connect_error', reject);
+    });
+    return client;
+  }
+
+  async join(client: TestClient, roomId: string, name = 'Tester', media: MediaState = { audio: true, video: true }) {
+    return client.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId, name, media });
+  }
+
+  /** Connects and joins, failing the test if the join is refused. */
+  async participant(roomId: string, name = 'Tester'): Promise<{ client: TestClient; joined: JoinResult }> {
+    const client = await this.connect();
+    const response: JoinResponse = await this.join(client, roomId, name);
+    if (!response.ok) throw new Error(`join refused: ${response.error.code}`);
+    return { client, joined: response };
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.clients) client.disconnect();
+    await this.app.close();
+  }
+}
+
+/** Resolves with the next payload of `event`, or rejects after `ms`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  client: TestClient,
+  event: E,
+  ms = 2_000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off(event, listener as never);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      clearTimeout(timer);
+      resolve(payload);
+    };
+    client.once(event, listener as never);
+  });
+}
+
+/** Collects every payload of `event` so a test can assert that something did NOT arrive. */
+export function record<E extends keyof ServerToClientEvents>(client: TestClient, event: E) {
+  const seen: Parameters<ServerToClientEvents[E]>[0][] = [];
+  client.on(event, ((payload: Parameters<ServerToClientEvents[E]>[0]) => seen.push(payload)) as never);
+  return seen;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,19 @@
+/** A minimal typed event emitter; listeners are removed by calling the returned function. */
+export class Emitter<Events extends Record<string, unknown>> {
+  private readonly listeners = new Map<keyof Events, Set<(payload: never) => void>>();
+
+  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (payload: never) => void);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+
+  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    for (const listener of this.listeners.get(event) ?? []) (listener as (payload: Events[K]) => void)(payload);
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
+}

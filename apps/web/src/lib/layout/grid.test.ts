@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { bestGrid } from './grid.js';
+
+describe('bestGrid', () => {
+  it('uses one big tile for one person', () => {
+    expect(bestGrid(1, 1600, 900, 16 / 9, 0)).toEqual({ columns: 1, rows: 1, tileWidth: 1600, tileHeight: 900 });
+  });
+
+  it('puts two people side by side on a wide screen and stacked on a tall one', () => {
+    expect(bestGrid(2, 1600, 600).columns).toBe(2);
+    expect(bestGrid(2, 400, 900).columns).toBe(1);
+  });
+
+  it('fits every tile inside the area', () => {
+    for (let count = 1; count <= 9; count++) {
+      for (const [w, h] of [[1280, 720], [390, 844], [1920, 1080], [800, 300]] as const) {
+        const layout = bestGrid(count, w, h);
+        expect(layout.columns * layout.rows).toBeGreaterThanOrEqual(count);
+        expect(layout.columns * layout.tileWidth + 8 * (layout.columns - 1)).toBeLessThanOrEqual(w);
+        expect(layout.rows * layout.tileHeight + 8 * (layout.rows - 1)).toBeLessThanOrEqual(h);
+      }
+    }
+  });
+
+  it('chooses a 3x3 grid for nine people on a 16:9 screen', () => {
+    expect(bestGrid(9, 1920, 1080)).toMatchObject({ columns: 3, rows: 3 });
+  });
+});

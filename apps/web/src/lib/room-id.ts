@@ -1,0 +1,31 @@
+import { LIMITS, RoomIdSchema } from '@meshmeet/protocol';
+
+/** 128 random bits in base64url: a room link nobody can guess. */
+export function newRoomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** Turns a typed room name ("Team Stand-up!") into a room id ("team-stand-up"); undefined if nothing is left. */
+export function roomIdFromName(name: string): string | undefined {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, LIMITS.roomIdMaxLength)
+    .replace(/-+$/, '');
+  return RoomIdSchema.safeParse(slug).success ? slug : undefined;
+}
+
+/** The room id in a path such as `/r/abc`, if the path is a valid room link. */
+export function roomIdFromPath(path: string): string | undefined {
+  const match = /^\/r\/([^/]+)\/?$/.exec(path);
+  if (!match?.[1]) return undefined;
+  const id = decodeURIComponent(match[1]);
+  return RoomIdSchema.safeParse(id).success ? id : undefined;
+}

@@ -1,0 +1,131 @@
+import {
+  CLIENT_EVENTS,
+  PROTOCOL_VERSION,
+  SERVER_EVENTS,
+  type ClientToServerEvents,
+  type IceCandidate,
+  type JoinResponse,
+  type MediaState,
+  type ServerEventName,
+  type ServerPayload,
+  type ServerToClientEvents,
+  type SessionDescription,
+} from '@meshmeet/protocol';
+import { io, type Socket } from 'socket.io-client';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+
+type Handler<E extends ServerEventName> = (payload: ServerPayload<E>) => void;
+
+const JOIN_TIMEOUT_MS = 8_000;
+
+/** Fire-and-forget messages still get an acknowledgement; a refusal is worth a warning, not an exception. */
+function reportFailure(event: string) {
+  return (response: unknown) => {
+    const parsed = CLIENT_EVENTS.leave.ack.safeParse(response);
+    if (parsed.success && !parsed.data.ok) console.warn(`meshmeet: server refused "${event}": ${parsed.data.error.code}`);
+  };
+}
+
+/**
+ * Moves signaling messages between this browser and the server. Knows nothing about WebRTC.
+ * Every inbound message is validated against the protocol before any handler sees it.
+ */
+export class SignalingClient {
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private readonly handlers = new Map<ServerEventName, Set<Handler<never>>>();
+  private readonly statusHandlers = new Set<(status: ConnectionStatus) => void>();
+
+  constructor(url: string = globalThis.location?.origin ?? 'http://localhost:3000') {
+    this.socket = io(url, {
+      // WebSocket first: one round trip less than the polling-then-upgrade handshake.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      autoConnect: false,
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 5_000,
+    });
+    for (const event of Object.keys(SERVER_EVENTS) as ServerEventName[]) {
+      this.socket.on(event, ((payload: unknown) => this.dispatch(event, payload)) as never);
+    }
+    this.socket.on('connect', () => this.setStatus('connected'));
+    this.socket.on('disconnect', () => this.setStatus('disconnected'));
+    this.socket.io.on('reconnect_attempt', () => this.setStatus('connecting'));
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  connect(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onConnect = () => {
+        this.socket.off('connect_error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        this.socket.off('connect', onConnect);
+        reject(error);
+      };
+      this.socket.once('connect', onConnect);
+      this.socket.once('connect_error', onError);
+      this.setStatus('connecting');
+      this.socket.connect();
+    });
+  }
+
+  disconnect(): void {
+    this.socket.disconnect();
+  }
+
+  on<E extends ServerEventName>(event: E, handler: Handler<E>): () => void {
+    let set = this.handlers.get(event);
+    if (!set) this.handlers.set(event, (set = new Set()));
+    set.add(handler as Handler<never>);
+    return () => set.delete(handler as Handler<never>);
+  }
+
+  onStatus(handler: (status: ConnectionStatus) => void): () => void {
+    this.statusHandlers.add(handler);
+    return () => this.statusHandlers.delete(handler);
+  }
+
+  async join(roomId: string, name: string, media: MediaState): Promise<JoinResponse> {
+    const raw: unknown = await this.socket
+      .timeout(JOIN_TIMEOUT_MS)
+      .emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId, name, media });
+    const parsed = CLIENT_EVENTS.join.ack.safeParse(raw);
+    if (!parsed.success) throw new Error('The server answered the join with an unexpected message.');
+    return parsed.data;
+  }
+
+  leave(): void {
+    if (this.socket.connected) this.socket.emit('leave', {}, reportFailure('leave'));
+  }
+
+  sendDescription(to: string, description: SessionDescription): void {
+    this.socket.emit('description', { to, description }, reportFailure('description'));
+  }
+
+  sendCandidate(to: string, candidate: IceCandidate): void {
+    this.socket.emit('candidate', { to, candidate }, reportFailure('candidate'));
+  }
+
+  sendMediaState(media: MediaState): void {
+    if (this.socket.connected) this.socket.emit('media-state', { media }, reportFailure('media-state'));
+  }
+
+  private dispatch<E extends ServerEventName>(event: E, payload: unknown): void {
+    const parsed = SERVER_EVENTS[event].safeParse(payload);
+    if (!parsed.success) {
+      console.warn(`meshmeet: dropped an invalid "${event}" message from the server`);
+      return;
+    }
+    for (const handler of this.handlers.get(event) ?? []) (handler as Handler<E>)(parsed.data as ServerPayload<E>);
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    for (const handler of this.statusHandlers) handler(status);
+  }
+}

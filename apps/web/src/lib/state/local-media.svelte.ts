@@ -1,0 +1,80 @@
+import type { DeviceOption } from '../call/devices.js';
+import { LocalMedia } from '../call/local-media.js';
+
+const DEVICE_STORAGE_KEY = 'meshmeet.devices';
+
+export interface LocalMediaView {
+  stream: MediaStream;
+  micOn: boolean;
+  cameraOn: boolean;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  problems: string[];
+  cameras: DeviceOption[];
+  microphones: DeviceOption[];
+  speakers: DeviceOption[];
+  camera: string | undefined;
+  microphone: string | undefined;
+  speaker: string | undefined;
+}
+
+/** Reactive view of LocalMedia for components; remembers the chosen devices across visits. */
+export class LocalMediaState {
+  readonly media: LocalMedia;
+  view = $state.raw<LocalMediaView>(this.snapshot(undefined));
+  readonly speakerSelectable = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+  constructor() {
+    let remembered = {};
+    try {
+      remembered = JSON.parse(localStorage.getItem(DEVICE_STORAGE_KEY) ?? '{}') as object;
+    } catch {
+      // A corrupt entry is as good as none.
+    }
+    this.media = new LocalMedia(remembered);
+    this.view = this.snapshot(this.media);
+    this.media.on('change', () => {
+      this.view = this.snapshot(this.media);
+    });
+  }
+
+  start(): Promise<void> {
+    return this.media.start();
+  }
+
+  toggleMic(): void {
+    this.media.setMicOn(!this.media.micOn);
+  }
+
+  toggleCamera(): Promise<void> {
+    return this.media.setCameraOn(!this.media.cameraOn);
+  }
+
+  async select(kind: 'audioinput' | 'videoinput' | 'audiooutput', deviceId: string): Promise<void> {
+    await this.media.selectDevice(kind, deviceId);
+    localStorage.setItem(DEVICE_STORAGE_KEY, JSON.stringify(this.media.chosen));
+  }
+
+  private snapshot(media: LocalMedia | undefined): LocalMediaView {
+    if (!media) {
+      return {
+        stream: new MediaStream(), micOn: true, cameraOn: true, hasAudio: false, hasVideo: false, problems: [],
+        cameras: [], microphones: [], speakers: [], camera: undefined, microphone: undefined, speaker: undefined,
+      };
+    }
+    return {
+      stream: media.stream,
+      micOn: media.micOn,
+      cameraOn: media.cameraOn,
+      hasAudio: media.audioTrack !== null,
+      hasVideo: media.videoTrack !== null,
+      problems: Object.values(media.problems).filter((p): p is string => typeof p === 'string'),
+      cameras: media.options('videoinput'),
+      microphones: media.options('audioinput'),
+      speakers: media.options('audiooutput'),
+      camera: media.current('videoinput'),
+      microphone: media.current('audioinput'),
+      speaker: media.current('audiooutput'),
+    };
+  }
+}

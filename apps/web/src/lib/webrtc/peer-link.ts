@@ -1,0 +1,212 @@
+import type { IceCandidate, SessionDescription } from '@meshmeet/protocol';
+import { Emitter } from '../emitter.js';
+import { CandidateQueue, decideOnDescription } from './negotiation.js';
+
+export type MediaKind = 'audio' | 'video';
+
+export interface LocalTracks {
+  audio: MediaStreamTrack | null;
+  video: MediaStreamTrack | null;
+  stream: MediaStream;
+}
+
+export interface PeerLinkOptions {
+  remoteId: string;
+  polite: boolean;
+  iceServers: RTCIceServer[];
+  /** The side that learned of the other from the join roster makes the first offer; the other waits for it. */
+  initiator: boolean;
+  localTracks: () => LocalTracks;
+  sendDescription: (description: SessionDescription) => void;
+  sendCandidate: (candidate: IceCandidate) => void;
+}
+
+export interface PeerLinkEvents extends Record<string, unknown> {
+  /** The remote stream gained a track. */
+  track: MediaStream;
+  connectionState: RTCPeerConnectionState;
+  /** Counts every description this link produced or applied, for diagnostics and tests. */
+  negotiation: { direction: 'sent' | 'received'; type: 'offer' | 'answer' };
+}
+
+const KINDS: readonly MediaKind[] = ['audio', 'video'];
+
+/**
+ * One RTCPeerConnection to one remote participant, negotiated with the perfect negotiation pattern.
+ * Media always travels on exactly one audio and one video transceiver per link, so turning a camera
+ * off and on, or switching devices, is a `replaceTrack` and never a renegotiation.
+ */
+export class PeerLink extends Emitter<PeerLinkEvents> {
+  readonly pc: RTCPeerConnection;
+  readonly remoteStream = new MediaStream();
+  readonly remoteId: string;
+  private readonly options: PeerLinkOptions;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private isSettingRemoteAnswerPending = false;
+  private readonly pendingCandidates = new CandidateQueue<RTCIceCandidateInit>();
+  /** Inbound signaling is applied strictly in order, one message at a time. */
+  private inbound: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(options: PeerLinkOptions) {
+    super();
+    this.options = options;
+    this.remoteId = options.remoteId;
+    this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' });
+    this.pc.addEventListener('track', ({ track }) => this.onTrack(track));
+    this.pc.addEventListener('icecandidate', ({ candidate }) => {
+      // A null candidate means gathering finished; the remote side needs nothing for it.
+      if (candidate && !this.closed) this.options.sendCandidate(candidate.toJSON() as IceCandidate);
+    });
+    this.pc.addEventListener('negotiationneeded', () => void this.makeOffer());
+    this.pc.addEventListener('iceconnectionstatechange', () => {
+      if (this.pc.iceConnectionState === 'failed') this.pc.restartIce();
+    });
+    this.pc.addEventListener('connectionstatechange', () => this.emit('connectionState', this.pc.connectionState));
+    if (options.initiator) {
+      const local = options.localTracks();
+      for (const kind of KINDS) {
+        this.pc.addTransceiver(local[kind] ?? kind, { direction: 'sendrecv', streams: [local.stream] });
+      }
+    }
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.pc.connectionState;
+  }
+
+  handleDescription(description: SessionDescription): Promise<void> {
+    return this.enqueue(() => this.applyDescription(description));
+  }
+
+  handleCandidate(candidate: IceCandidate): Promise<void> {
+    return this.enqueue(() => this.applyCandidate(candidate));
+  }
+
+  /** Puts a new local track (or none) on this link's sender of that kind, without renegotiating. */
+  async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    const transceiver = this.transceiverFor(kind);
+    if (!transceiver || this.closed) return;
+    if (transceiver.sender.track === track) return;
+    await transceiver.sender.replaceTrack(track);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pc.close();
+    for (const track of this.remoteStream.getTracks()) track.stop();
+    this.clear();
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const run = this.inbound.then(step).catch((error: unknown) => {
+      if (!this.closed) console.error('meshmeet: negotiation step failed', error);
+    });
+    this.inbound = run;
+    return run;
+  }
+
+  private async makeOffer(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      const local = this.pc.localDescription;
+      if (local && (local.type === 'offer' || local.type === 'answer') && !this.closed) {
+        this.options.sendDescription({ type: local.type, sdp: local.sdp });
+        this.emit('negotiation', { direction: 'sent', type: local.type });
+      }
+    } catch (error) {
+      if (!this.closed) console.error('meshmeet: could not create an offer', error);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private async applyDescription(description: SessionDescription): Promise<void> {
+    if (this.closed) return;
+    const decision = decideOnDescription({
+      type: description.type,
+      makingOffer: this.makingOffer,
+      signalingState: this.pc.signalingState,
+      isSettingRemoteAnswerPending: this.isSettingRemoteAnswerPending,
+      polite: this.options.polite,
+    });
+    this.ignoreOffer = decision.ignoreOffer;
+    if (this.ignoreOffer) return;
+    this.isSettingRemoteAnswerPending = description.type === 'answer';
+    try {
+      // For the polite peer in a collision this performs an implicit rollback of its own offer.
+      await this.pc.setRemoteDescription(description);
+    } finally {
+      this.isSettingRemoteAnswerPending = false;
+    }
+    this.emit('negotiation', { direction: 'received', type: description.type });
+    if (description.type === 'offer') {
+      this.attachLocalTracks();
+      await this.pc.setLocalDescription();
+      const local = this.pc.localDescription;
+      if (local && local.type === 'answer' && !this.closed) {
+        this.options.sendDescription({ type: 'answer', sdp: local.sdp });
+        this.emit('negotiation', { direction: 'sent', type: 'answer' });
+      }
+    }
+    for (const candidate of this.pendingCandidates.drain()) await this.addCandidate(candidate);
+  }
+
+  private async applyCandidate(candidate: IceCandidate): Promise<void> {
+    if (this.closed) return;
+    const init: RTCIceCandidateInit = {
+      candidate: candidate.candidate,
+      sdpMid: candidate.sdpMid ?? null,
+      sdpMLineIndex: candidate.sdpMLineIndex ?? null,
+      usernameFragment: candidate.usernameFragment ?? null,
+    };
+    if (!this.pc.remoteDescription) {
+      if (!this.pendingCandidates.push(init)) console.warn('meshmeet: dropped an ICE candidate (queue full)');
+      return;
+    }
+    await this.addCandidate(init);
+  }
+
+  private async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (error) {
+      // Candidates of an offer we ignored in a collision are expected to fail.
+      if (!this.ignoreOffer) throw error;
+    }
+  }
+
+  /**
+   * The answering side gets its transceivers from the remote offer; give them our tracks and make
+   * them send, before the answer is created, so no second negotiation is needed.
+   */
+  private attachLocalTracks(): void {
+    const local = this.options.localTracks();
+    for (const kind of KINDS) {
+      const transceiver = this.transceiverFor(kind);
+      if (!transceiver || transceiver.currentDirection === 'stopped') continue;
+      if (transceiver.direction !== 'sendrecv') transceiver.direction = 'sendrecv';
+      if (transceiver.sender.track === null && local[kind]) {
+        void transceiver.sender.replaceTrack(local[kind]);
+        transceiver.sender.setStreams?.(local.stream);
+      }
+    }
+  }
+
+  private transceiverFor(kind: MediaKind): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+  }
+
+  private onTrack(track: MediaStreamTrack): void {
+    if (!this.remoteStream.getTracks().includes(track)) {
+      // One remote track per kind: a replaced transceiver's old track must not linger.
+      for (const old of this.remoteStream.getTracks()) if (old.kind === track.kind) this.remoteStream.removeTrack(old);
+      this.remoteStream.addTrack(track);
+    }
+    this.emit('track', this.remoteStream);
+  }
+}

@@ -1,0 +1,117 @@
+import { expect, test } from '@playwright/test';
+import {
+  clickJoin,
+  closeAll,
+  expectAudioFlowing,
+  expectFullMesh,
+  expectNoErrors,
+  expectVideoFlowing,
+  join,
+  openLobby,
+  tileOf,
+  uniqueRoom,
+  waitJoined,
+  type Person,
+} from './support.js';
+
+test('three people join at the same moment and each decodes video and receives audio from the other two', async ({ browser }) => {
+  const room = uniqueRoom();
+  const people = await Promise.all(['Ada', 'Bob', 'Cy'].map((name) => openLobby(browser, room, name)));
+  await Promise.all(people.map(clickJoin));
+  await Promise.all(people.map(waitJoined));
+  await expectFullMesh(people);
+  for (const person of people) {
+    for (const other of people.filter((p) => p !== person)) {
+      await expectVideoFlowing(person, other.name);
+      await expectAudioFlowing(person, other.name);
+      await expect(tileOf(person, other.name)).toBeVisible();
+    }
+  }
+  const [ada, bob, cy] = people as [Person, Person, Person];
+
+  // Mute: the others see the muted icon on Ada's tile.
+  await ada.page.getByRole('button', { name: 'Mute microphone' }).click();
+  for (const other of [bob, cy]) await expect(tileOf(other, 'Ada').getByTestId('muted')).toBeVisible();
+  await ada.page.getByRole('button', { name: 'Unmute microphone' }).click();
+  for (const other of [bob, cy]) await expect(tileOf(other, 'Ada').getByTestId('muted')).toBeHidden();
+
+  // Camera off: the track really ends and the others see the placeholder; on again: frames flow again.
+  await ada.page.evaluate(() => {
+    (window as unknown as { cameraTrack: MediaStreamTrack | null }).cameraTrack = window.__meshmeet!.call.media.videoTrack;
+  });
+  await ada.page.getByRole('button', { name: 'Turn camera off' }).click();
+  for (const other of [bob, cy]) await expect(tileOf(other, 'Ada').getByTestId('camera-off')).toBeVisible();
+  await expect
+    .poll(() =>
+      ada.page.evaluate(() => ({
+      ended: (window as unknown as { cameraTrack: MediaStreamTrack }).cameraTrack.readyState,
+      current: window.__meshmeet!.call.media.videoTrack,
+      senders: [...window.__meshmeet!.call.participants.values()].map(
+        (p) => p.link.pc.getSenders().find((s) => s.track?.kind === 'video') ?? null,
+      ),
+      })),
+    )
+    .toEqual({ ended: 'ended', current: null, senders: [null, null] });
+  await ada.page.getByRole('button', { name: 'Turn camera on' }).click();
+  for (const other of [bob, cy]) {
+    await expect(tileOf(other, 'Ada').getByTestId('camera-off')).toBeHidden();
+    await expectVideoFlowing(other, 'Ada');
+  }
+
+  // Leaving: gone from the others' grids within 2 seconds.
+  await cy.page.getByRole('button', { name: 'Leave' }).click();
+  for (const other of [ada, bob]) await expect(tileOf(other, 'Cy')).toHaveCount(0, { timeout: 2_000 });
+
+  // A late joiner sees everyone, with their current media state.
+  await bob.page.getByRole('button', { name: 'Mute microphone' }).click();
+  const dee = await join(browser, room, 'Dee');
+  await expectFullMesh([ada, bob, dee]);
+  await expectVideoFlowing(dee, 'Ada');
+  await expectVideoFlowing(dee, 'Bob');
+  await expect(tileOf(dee, 'Bob').getByTestId('muted')).toBeVisible();
+  await expect(tileOf(dee, 'Ada').getByTestId('muted')).toBeHidden();
+
+  expectNoErrors([ada, bob, cy, dee]);
+  await closeAll([ada, bob, cy, dee]);
+});
+
+test('a page reload rejoins as a new participant and the stale one is removed', async ({ browser }) => {
+  const room = uniqueRoom();
+  const ada = await join(browser, room, 'Ada');
+  const bob = await join(browser, room, 'Bob');
+  await expectFullMesh([ada, bob]);
+  const oldId = await bob.page.evaluate(() => window.__meshmeet!.call.selfId);
+  await bob.page.reload();
+  await clickJoin(bob); // the name is remembered in localStorage
+  await waitJoined(bob);
+  const newId = await bob.page.evaluate(() => window.__meshmeet!.call.selfId);
+  expect(newId).not.toBe(oldId);
+  await expectFullMesh([ada, bob]);
+  await expect(ada.page.locator('figure.tile:not(.self)')).toHaveCount(1);
+  await expect(tileOf(ada, 'Bob')).toHaveAttribute('data-participant-id', newId!);
+  await expectVideoFlowing(ada, 'Bob');
+  expectNoErrors([ada, bob]);
+  await closeAll([ada, bob]);
+});
+
+test('with the camera blocked a person joins audio-only and is told why', async ({ browser }) => {
+  const room = uniqueRoom();
+  const ada = await join(browser, room, 'Ada');
+  const bob = await openLobby(browser, room, 'Bob', () => {
+    // Simulates a person who refused camera access in the permission prompt.
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      if (constraints?.video) throw new DOMException('Permission denied', 'NotAllowedError');
+      return original(constraints);
+    };
+  });
+  await expect(bob.page.getByText('Access to your camera is blocked')).toBeVisible();
+  await clickJoin(bob);
+  await waitJoined(bob);
+  await expectFullMesh([ada, bob]);
+  await expectAudioFlowing(ada, 'Bob');
+  await expectVideoFlowing(bob, 'Ada');
+  await expect(tileOf(ada, 'Bob').getByTestId('camera-off')).toBeVisible();
+  expectNoErrors([ada, bob]);
+  await closeAll([ada, bob]);
+});

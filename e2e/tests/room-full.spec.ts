@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@meshmeet/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { BASE_URL } from '../playwright.config.js';
+import { clickJoin, closeAll, openLobby, uniqueRoom } from './support.js';
+
+test('the ninth person is told the room is full', async ({ browser }) => {
+  const room = uniqueRoom();
+  const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
+  // Eight lightweight participants (plain socket.io clients) fill the room without eight browsers.
+  for (let i = 0; i < 8; i++) {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(BASE_URL, { transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    const response = await socket.timeout(5_000).emitWithAck('join', {
+      protocol: PROTOCOL_VERSION,
+      roomId: room,
+      name: `Seat ${i + 1}`,
+      media: { audio: false, video: false },
+    });
+    expect(response.ok).toBe(true);
+  }
+  const ninth = await openLobby(browser, room, 'Ninth');
+  await clickJoin(ninth);
+  await expect(ninth.page.getByRole('alert')).toHaveText('This room is full.');
+  await expect(ninth.page.getByRole('button', { name: 'Join' })).toBeEnabled();
+
+  // When a seat frees up, the same person can join.
+  sockets.pop()?.disconnect();
+  await clickJoin(ninth);
+  await expect.poll(() => ninth.page.evaluate(() => window.__meshmeet?.call.status)).toBe('joined');
+  for (const socket of sockets) socket.disconnect();
+  await closeAll([ninth]);
+});

@@ -1,0 +1,25 @@
+/** Machine-readable error codes sent to clients. Stable: clients switch on them. */
+export const ERROR_CODES = [
+  'invalid_message',
+  'unsupported_protocol',
+  'room_full',
+  'already_joined',
+  'not_in_room',
+  'unknown_participant',
+  'rate_limited',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Short human-readable text per code; never contains anything the client sent. */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  invalid_message: 'The message is malformed or has invalid fields.',
+  unsupported_protocol: 'This client speaks a different protocol version. Reload the page.',
+  room_full: 'This room is full.',
+  already_joined: 'This connection has already joined a room.',
+  not_in_room: 'Join a room first.',
+  unknown_participant: 'That participant is not in your room.',
+  rate_limited: 'Too many messages. Slow down.',
+  internal_error: 'Something went wrong on the server.',
+};

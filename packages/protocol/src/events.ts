@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import {
+  AckResponseSchema,
+  CandidateInSchema,
+  CandidateOutSchema,
+  DescriptionInSchema,
+  DescriptionOutSchema,
+  JoinRequestSchema,
+  JoinResponseSchema,
+  LeaveRequestSchema,
+  MediaStateInSchema,
+  MediaStateOutSchema,
+  ParticipantJoinedSchema,
+  ParticipantLeftSchema,
+  SignalErrorSchema,
+} from './schemas.js';
+
+/**
+ * Client -> server events: name -> schema of the payload and of the acknowledgement.
+ * The event maps below are derived from this table so a message shape is written once.
+ */
+export const CLIENT_EVENTS = {
+  join: { payload: JoinRequestSchema, ack: JoinResponseSchema },
+  leave: { payload: LeaveRequestSchema, ack: AckResponseSchema },
+  description: { payload: DescriptionOutSchema, ack: AckResponseSchema },
+  candidate: { payload: CandidateOutSchema, ack: AckResponseSchema },
+  'media-state': { payload: MediaStateOutSchema, ack: AckResponseSchema },
+} as const;
+
+/** Server -> client events: name -> payload schema. Clients validate every one of them. */
+export const SERVER_EVENTS = {
+  'participant-joined': ParticipantJoinedSchema,
+  'participant-left': ParticipantLeftSchema,
+  description: DescriptionInSchema,
+  candidate: CandidateInSchema,
+  'media-state': MediaStateInSchema,
+  'signal-error': SignalErrorSchema,
+} as const;
+
+export type ClientEventName = keyof typeof CLIENT_EVENTS;
+export type ServerEventName = keyof typeof SERVER_EVENTS;
+
+export type ClientPayload<E extends ClientEventName> = z.input<(typeof CLIENT_EVENTS)[E]['payload']>;
+export type ClientAck<E extends ClientEventName> = z.infer<(typeof CLIENT_EVENTS)[E]['ack']>;
+export type ServerPayload<E extends ServerEventName> = z.infer<(typeof SERVER_EVENTS)[E]>;
+
+/** socket.io typed map for `io<ServerToClientEvents, ClientToServerEvents>()` on the client. */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: ClientPayload<E>, ack: (response: ClientAck<E>) => void) => void;
+};
+
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: ServerPayload<E>) => void;
+};

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './errors.js';
+import { LIMITS, PROTOCOL_VERSION } from './limits.js';
+
+// Every object is strict: unknown keys (including `__proto__`-style keys) are rejected, not stripped.
+
+export const RoomIdSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.roomIdMaxLength)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only');
+
+export const ParticipantIdSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.participantIdMaxLength)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+/** Display names: trimmed, no control/format/unassigned characters (\p{C}), bounded length. */
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(LIMITS.displayNameMaxLength)
+  .regex(/^[^\p{C}]+$/u, 'no control characters');
+
+export const MediaStateSchema = z.strictObject({
+  audio: z.boolean(),
+  video: z.boolean(),
+});
+
+export const ParticipantSchema = z.strictObject({
+  id: ParticipantIdSchema,
+  name: DisplayNameSchema,
+  media: MediaStateSchema,
+});
+
+export const IceServerSchema = z.strictObject({
+  urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+/** Only offers and answers cross the wire; rollback is a local operation in perfect negotiation. */
+export const SessionDescriptionSchema = z.strictObject({
+  type: z.enum(['offer', 'answer']),
+  sdp: z.string().min(1).max(LIMITS.sdpMaxLength),
+});
+
+export const IceCandidateSchema = z.strictObject({
+  /** An empty string is the end-of-candidates marker. */
+  candidate: z.string().max(LIMITS.candidateMaxLength),
+  sdpMid: z.string().max(LIMITS.sdpMidMaxLength).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(255).nullable().optional(),
+  usernameFragment: z.string().max(LIMITS.usernameFragmentMaxLength).nullable().optional(),
+});
+
+export const ErrorPayloadSchema = z.strictObject({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+
+// ---- client -> server ----
+
+export const JoinRequestSchema = z.strictObject({
+  protocol: z.number().int(),
+  roomId: RoomIdSchema,
+  name: DisplayNameSchema,
+  media: MediaStateSchema,
+});
+
+export const DescriptionOutSchema = z.strictObject({
+  to: ParticipantIdSchema,
+  description: SessionDescriptionSchema,
+});
+
+export const CandidateOutSchema = z.strictObject({
+  to: ParticipantIdSchema,
+  candidate: IceCandidateSchema,
+});
+
+export const MediaStateOutSchema = z.strictObject({
+  media: MediaStateSchema,
+});
+
+export const LeaveRequestSchema = z.strictObject({});
+
+// ---- server -> client ----
+
+export const JoinResultSchema = z.strictObject({
+  ok: z.literal(true),
+  protocol: z.literal(PROTOCOL_VERSION),
+  roomId: RoomIdSchema,
+  self: ParticipantSchema,
+  participants: z.array(ParticipantSchema),
+  iceServers: z.array(IceServerSchema),
+  maxRoomSize: z.number().int().positive(),
+});
+
+export const ErrorResultSchema = z.strictObject({
+  ok: z.literal(false),
+  error: ErrorPayloadSchema,
+});
+
+export const OkResultSchema = z.strictObject({ ok: z.literal(true) });
+
+export const JoinResponseSchema = z.discriminatedUnion('ok', [JoinResultSchema, ErrorResultSchema]);
+export const AckResponseSchema = z.discriminatedUnion('ok', [OkResultSchema, ErrorResultSchema]);
+
+export const ParticipantJoinedSchema = z.strictObject({ participant: ParticipantSchema });
+export const ParticipantLeftSchema = z.strictObject({ id: ParticipantIdSchema });
+
+export const DescriptionInSchema = z.strictObject({
+  from: ParticipantIdSchema,
+  description: SessionDescriptionSchema,
+});
+
+export const CandidateInSchema = z.strictObject({
+  from: ParticipantIdSchema,
+  candidate: IceCandidateSchema,
+});
+
+export const MediaStateInSchema = z.strictObject({
+  from: ParticipantIdSchema,
+  media: MediaStateSchema,
+});
+
+export const SignalErrorSchema = z.strictObject({
+  event: z.string().max(64),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+
+export type MediaState = z.infer<typeof MediaStateSchema>;
+export type Participant = z.infer<typeof ParticipantSchema>;
+export type IceServer = z.infer<typeof IceServerSchema>;
+export type SessionDescription = z.infer<typeof SessionDescriptionSchema>;
+export type IceCandidate = z.infer<typeof IceCandidateSchema>;
+export type ErrorPayload = z.infer<typeof ErrorPayloadSchema>;
+export type JoinRequest = z.infer<typeof JoinRequestSchema>;
+export type DescriptionOut = z.infer<typeof DescriptionOutSchema>;
+export type CandidateOut = z.infer<typeof CandidateOutSchema>;
+export type MediaStateOut = z.infer<typeof MediaStateOutSchema>;
+export type LeaveRequest = z.infer<typeof LeaveRequestSchema>;
+export type JoinResult = z.infer<typeof JoinResultSchema>;
+export type ErrorResult = z.infer<typeof ErrorResultSchema>;
+export type OkResult = z.infer<typeof OkResultSchema>;
+export type JoinResponse = z.infer<typeof JoinResponseSchema>;
+export type AckResponse = z.infer<typeof AckResponseSchema>;
+export type ParticipantJoined = z.infer<typeof ParticipantJoinedSchema>;
+export type ParticipantLeft = z.infer<typeof ParticipantLeftSchema>;
+export type DescriptionIn = z.infer<typeof DescriptionInSchema>;
+export type CandidateIn = z.infer<typeof CandidateInSchema>;
+export type MediaStateIn = z.infer<typeof MediaStateInSchema>;
+export type SignalError = z.infer<typeof SignalErrorSchema>;
