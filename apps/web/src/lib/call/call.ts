@@ -74,6 +74,7 @@ export class Call extends Emitter<CallEvents> {
         this.fail(response.error);
         return;
       }
+      performance.mark('meshmeet:joined');
       this.applyJoin(response);
     } catch {
       this.fail({ code: 'internal_error', message: 'Could not reach the meshmeet server. Check your connection.' });
@@ -117,6 +118,9 @@ export class Call extends Emitter<CallEvents> {
     link.on('track', () => this.emit('change', undefined));
     link.on('connectionState', (state) => {
       remote.connectionState = state;
+      if (state === 'connected' && performance.getEntriesByName('meshmeet:first-peer-connected').length === 0) {
+        performance.mark('meshmeet:first-peer-connected');
+      }
       this.emit('change', undefined);
     });
     link.on('negotiation', ({ direction, type }) => {

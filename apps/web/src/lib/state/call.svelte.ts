@@ -1,7 +1,7 @@
 import type { ErrorPayload, MediaState } from '@meshmeet/protocol';
 import { Call, type CallStatus } from '../call/call.js';
 import type { LocalMedia } from '../call/local-media.js';
-import { SignalingClient } from '../signaling/signaling-client.js';
+import type { SignalingClient } from '../signaling/signaling-client.js';
 
 export interface ParticipantView {
   id: string;
@@ -27,8 +27,8 @@ export class CallState {
   participants = $state.raw<ParticipantView[]>([]);
   selfName = $state('');
 
-  constructor(roomId: string, name: string, media: LocalMedia) {
-    this.call = new Call(new SignalingClient(), media, roomId, name);
+  constructor(roomId: string, name: string, media: LocalMedia, signaling: SignalingClient) {
+    this.call = new Call(signaling, media, roomId, name);
     this.call.on('change', () => this.refresh());
     window.__meshmeet = { call: this.call };
     this.refresh();
