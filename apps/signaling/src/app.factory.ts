@@ -1,17 +1,56 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.schema.js';
+import { createLogger, PinoNestLogger } from './logging/logger.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { SignalingIoAdapter } from './signaling/signaling.io-adapter.js';
 
+/**
+ * The web client's Content-Security-Policy: only its own scripts, styles and connections (same-origin
+ * WebSocket included: CSP3 `'self'` matches ws/wss on the same host). Media streams need no source.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  mediaSrc: ["'self'", 'blob:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+export interface CreateAppOptions {
+  /** Where logs go (tests capture them); stdout by default. */
+  logDestination?: DestinationStream;
+}
+
 /** Builds the whole server (HTTP + socket.io) without listening, so tests can pick their own port. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: config.nodeEnv === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const logger = createLogger(config, options.logDestination);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
-  app.useWebSocketAdapter(new SignalingIoAdapter(app, config));
+  app.useWebSocketAdapter(new SignalingIoAdapter(app, config, app.get(MetricsService), logger));
   app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+      // Cross-origin isolation is not needed and would block nothing we load.
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use((_request: unknown, response: { setHeader: (name: string, value: string) => void }, next: () => void) => {
+    response.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), speaker-selection=(self), display-capture=(), geolocation=()');
+    next();
+  });
   app.enableShutdownHooks();
   return app;
 }

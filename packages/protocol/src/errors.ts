@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'not_in_room',
   'unknown_participant',
   'rate_limited',
+  'passcode_required',
+  'wrong_passcode',
   'internal_error',
 ] as const;
 
@@ -21,5 +23,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   not_in_room: 'Join a room first.',
   unknown_participant: 'That participant is not in your room.',
   rate_limited: 'Too many messages. Slow down.',
+  passcode_required: 'This room is protected by a passcode.',
+  wrong_passcode: 'That passcode is not right.',
   internal_error: 'Something went wrong on the server.',
 };

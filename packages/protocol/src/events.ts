@@ -12,6 +12,7 @@ import {
   MediaStateOutSchema,
   ParticipantJoinedSchema,
   ParticipantLeftSchema,
+  ServerShutdownSchema,
   SignalErrorSchema,
 } from './schemas.js';
 
@@ -35,6 +36,7 @@ export const SERVER_EVENTS = {
   candidate: CandidateInSchema,
   'media-state': MediaStateInSchema,
   'signal-error': SignalErrorSchema,
+  'server-shutdown': ServerShutdownSchema,
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_EVENTS;

@@ -15,6 +15,8 @@ export const LIMITS = {
   candidateMaxLength: 1_024,
   sdpMidMaxLength: 64,
   usernameFragmentMaxLength: 256,
+  passcodeMinLength: 4,
+  passcodeMaxLength: 64,
   /** Largest socket.io frame the server accepts, in bytes. */
   maxMessageBytes: 64 * 1024,
 } as const;

@@ -21,8 +21,14 @@ const cases: Case[] = [
   {
     name: 'join request',
     schema: CLIENT_EVENTS.join.payload,
-    valid: [{ protocol: PROTOCOL_VERSION, roomId: 'team-standup_1', name: ' Ada Lovelace ', media }],
+    valid: [
+      { protocol: PROTOCOL_VERSION, roomId: 'team-standup_1', name: ' Ada Lovelace ', media },
+      { protocol: PROTOCOL_VERSION, roomId: 'locked', name: 'Ada', media, passcode: 'open sesame' },
+    ],
     invalid: [
+      { protocol: PROTOCOL_VERSION, roomId: 'locked', name: 'Ada', media, passcode: 'abc' },
+      { protocol: PROTOCOL_VERSION, roomId: 'locked', name: 'Ada', media, passcode: 'x'.repeat(LIMITS.passcodeMaxLength + 1) },
+      { protocol: PROTOCOL_VERSION, roomId: 'locked', name: 'Ada', media, passcode: 1234 },
       null,
       'join',
       [],
@@ -129,6 +135,12 @@ const cases: Case[] = [
     schema: SERVER_EVENTS['media-state'],
     valid: [{ from: 'p_1', media }],
     invalid: [{ from: 'p_1', media: null }],
+  },
+  {
+    name: 'server shutdown',
+    schema: SERVER_EVENTS['server-shutdown'],
+    valid: [{ reconnectAfterMs: 500 }],
+    invalid: [{ reconnectAfterMs: -1 }, {}, { reconnectAfterMs: 1, reason: 'x' }],
   },
   {
     name: 'signal error',

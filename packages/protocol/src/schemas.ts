@@ -62,11 +62,15 @@ export const ErrorPayloadSchema = z.strictObject({
 
 // ---- client -> server ----
 
+/** Optional room passcode: set by whoever creates the room, then required from everyone joining it. */
+export const PasscodeSchema = z.string().min(LIMITS.passcodeMinLength).max(LIMITS.passcodeMaxLength);
+
 export const JoinRequestSchema = z.strictObject({
   protocol: z.number().int(),
   roomId: RoomIdSchema,
   name: DisplayNameSchema,
   media: MediaStateSchema,
+  passcode: PasscodeSchema.optional(),
 });
 
 export const DescriptionOutSchema = z.strictObject({
@@ -125,6 +129,11 @@ export const MediaStateInSchema = z.strictObject({
   media: MediaStateSchema,
 });
 
+/** Sent to every client before a graceful shutdown: the connection will drop; reconnect after the delay. */
+export const ServerShutdownSchema = z.strictObject({
+  reconnectAfterMs: z.number().int().min(0).max(60_000),
+});
+
 export const SignalErrorSchema = z.strictObject({
   event: z.string().max(64),
   code: z.enum(ERROR_CODES),
@@ -153,3 +162,4 @@ export type DescriptionIn = z.infer<typeof DescriptionInSchema>;
 export type CandidateIn = z.infer<typeof CandidateInSchema>;
 export type MediaStateIn = z.infer<typeof MediaStateInSchema>;
 export type SignalError = z.infer<typeof SignalErrorSchema>;
+export type ServerShutdown = z.infer<typeof ServerShutdownSchema>;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_ROOM_SIZE, IceServerSchema } from '@meshmeet/protocol';
 import { z } from 'zod';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../signaling/rate-limit.js';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -20,6 +21,12 @@ const commaList = z
   .string()
   .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean));
 
+const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+/** Values that ship in examples and must never protect a production deployment. */
+export const KNOWN_DEFAULT_SECRETS = new Set(['change-me', 'changeme', 'secret', 'meshmeet', 'please-change-this-secret']);
+export const MIN_SECRET_LENGTH = 24;
+
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -32,6 +39,19 @@ export const EnvSchema = z.object({
   WEB_DIST: z.string().default(DEFAULT_WEB_DIST),
   PING_INTERVAL_MS: z.coerce.number().int().min(1_000).max(60_000).default(10_000),
   PING_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(60_000).default(5_000),
+  /** Trust X-Forwarded-For from a reverse proxy for the client address (per-IP limits). */
+  TRUST_PROXY: bool.default(false),
+  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  STUN_URLS: commaList.default([]),
+  TURN_URLS: commaList.default([]),
+  /** Shared with coturn (`static-auth-secret`); used to mint short-lived credentials, never sent to browsers. */
+  TURN_SECRET: z.string().optional(),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -46,6 +66,20 @@ export interface AppConfig {
   webDist: string;
   pingIntervalMs: number;
   pingTimeoutMs: number;
+  trustProxy: boolean;
+  maxConnectionsPerIp: number;
+  stunUrls: string[];
+  turnUrls: string[];
+  turnSecret: string | undefined;
+  turnTtlSeconds: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logFormat: 'json' | 'pretty';
+  metricsToken: string | undefined;
+  shutdownTimeoutMs: number;
+  /** How long clients wait before reconnecting after a graceful shutdown notice. */
+  shutdownReconnectDelayMs: number;
+  /** Per-connection token buckets; tests scale them, deployments keep the defaults. */
+  rateLimits: RateLimits;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +96,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const problems = secretProblems(e);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -72,5 +108,35 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     webDist: env.WEB_DIST === '' ? '' : e.WEB_DIST,
     pingIntervalMs: e.PING_INTERVAL_MS,
     pingTimeoutMs: e.PING_TIMEOUT_MS,
+    trustProxy: e.TRUST_PROXY,
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    stunUrls: e.STUN_URLS,
+    turnUrls: e.TURN_URLS,
+    turnSecret: e.TURN_SECRET,
+    turnTtlSeconds: e.TURN_TTL_SECONDS,
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
+    metricsToken: e.METRICS_TOKEN,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownReconnectDelayMs: 500,
+    rateLimits: DEFAULT_RATE_LIMITS,
   };
+}
+
+function isWeakSecret(secret: string | undefined): boolean {
+  return secret === undefined || secret.length < MIN_SECRET_LENGTH || KNOWN_DEFAULT_SECRETS.has(secret.toLowerCase());
+}
+
+/** Secrets: a TURN server needs its shared secret; in production it must not be weak or an example value. */
+function secretProblems(e: z.infer<typeof EnvSchema>): string[] {
+  if (e.TURN_URLS.length === 0) return [];
+  if (e.TURN_SECRET === undefined) {
+    return ["TURN_SECRET: required when TURN_URLS is set (the same value as coturn's static-auth-secret)"];
+  }
+  if (e.NODE_ENV === 'production' && isWeakSecret(e.TURN_SECRET)) {
+    return [
+      `TURN_SECRET: in production it must be a random value of at least ${MIN_SECRET_LENGTH} characters, not an example value (try \`openssl rand -hex 32\`)`,
+    ];
+  }
+  return [];
 }

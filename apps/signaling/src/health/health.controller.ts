@@ -5,10 +5,17 @@ import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 export class HealthController {
   constructor(private readonly health: HealthCheckService) {}
 
-  /** Liveness: the process serves HTTP. Readiness checks join this list as dependencies appear. */
+  /** Liveness: the process serves HTTP. */
   @Get('healthz')
   @HealthCheck()
-  check() {
+  live() {
+    return this.health.check([]);
+  }
+
+  /** Readiness: everything a join needs is reachable (the shared store joins this list when configured). */
+  @Get('readyz')
+  @HealthCheck()
+  ready() {
     return this.health.check([]);
   }
 }

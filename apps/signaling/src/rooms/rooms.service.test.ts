@@ -72,4 +72,32 @@ describe('RoomsService', () => {
     expect((await rooms.roster('r1'))[0]?.media).toEqual({ audio: false, video: false });
     await expect(rooms.setMedia('nobody', on)).rejects.toBeInstanceOf(ProtocolError);
   });
+
+  it('protects a room with the passcode its creator set', async () => {
+    const rooms = service();
+    await rooms.join('locked', 'Owner', on, 'open sesame');
+    const code = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'ok',
+        (error: unknown) => (error instanceof ProtocolError ? error.code : 'other'),
+      );
+    expect(await code(rooms.join('locked', 'Eve', on))).toBe('passcode_required');
+    expect(await code(rooms.join('locked', 'Eve', on, 'wrong guess'))).toBe('wrong_passcode');
+    expect((await rooms.roster('locked')).map((p) => p.name)).toEqual(['Owner']);
+    expect(await code(rooms.join('locked', 'Friend', on, 'open sesame'))).toBe('ok');
+    // A room without a passcode ignores one given later; an emptied room forgets its passcode.
+    await rooms.join('open', 'A', on);
+    expect(await code(rooms.join('open', 'B', on, 'whatever'))).toBe('ok');
+    for (const p of await rooms.roster('locked')) await rooms.leave(p.id);
+    expect(await code(rooms.join('locked', 'New owner', on))).toBe('ok');
+  });
+
+  it('applies one passcode when two people create the same room at once', async () => {
+    const rooms = service();
+    const results = await Promise.allSettled([rooms.join('race', 'A', on, 'first-code'), rooms.join('race', 'B', on, 'other-code')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual([
+      'wrong_passcode',
+    ]);
+  });
 });

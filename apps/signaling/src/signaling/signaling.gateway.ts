@@ -1,7 +1,8 @@
-import { UseFilters } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
+  type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
@@ -14,6 +15,8 @@ import {
   type JoinRequest,
   type MediaStateOut,
 } from '@meshmeet/protocol';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
 import { ProtocolExceptionFilter } from './protocol-exception.filter.js';
 import {
   SignalingService,
@@ -27,11 +30,23 @@ const ValidBody = (event: keyof typeof CLIENT_EVENTS) => MessageBody(new ZodVali
 /** Thin transport layer: validates each message with its protocol schema and hands it to the service. */
 @UseFilters(ProtocolExceptionFilter)
 @WebSocketGateway()
-export class SignalingGateway implements OnGatewayInit, OnGatewayDisconnect {
-  constructor(private readonly signaling: SignalingService) {}
+export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+  constructor(
+    private readonly signaling: SignalingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   afterInit(server: SignalingServer): void {
     this.signaling.attach(server);
+  }
+
+  handleConnection(socket: SignalingSocket): void {
+    this.signaling.connect(socket);
+  }
+
+  /** SIGTERM (through Nest's shutdown hooks): clients are told to reconnect before sockets close. */
+  beforeApplicationShutdown(): void {
+    this.signaling.notifyShutdown(this.config.shutdownReconnectDelayMs);
   }
 
   handleDisconnect(socket: SignalingSocket): Promise<void> {

@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
-  PROTOCOL_VERSION,
+  CLIENT_EVENTS,
+    PROTOCOL_VERSION,
+  type ClientEventName,
   type CandidateOut,
   type ClientToServerEvents,
   type DescriptionOut,
@@ -9,11 +11,19 @@ import {
   type MediaStateOut,
   type ServerToClientEvents,
 } from '@meshmeet/protocol';
+import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import { ProtocolError } from '../common/protocol.error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { LOGGER } from '../logging/logging.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { PasscodeThrottle } from '../rooms/passcode.js';
 import { RoomsService } from '../rooms/rooms.service.js';
+import { TurnService } from '../turn/turn.service.js';
+import { clientAddress } from './connection-policy.js';
+import { replyWithError } from './error-reply.js';
+import { ConnectionRateLimiter, type RateLimitedKind } from './rate-limit.js';
 
 /** What the server remembers about a connection. Set only by the server, never from client input. */
 export interface SocketSession {
@@ -28,30 +38,72 @@ export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents,
 export const roomChannel = (roomId: string) => `room:${roomId}`;
 export const participantChannel = (participantId: string) => `participant:${participantId}`;
 
+const isClientEvent = (event: unknown): event is ClientEventName =>
+  typeof event === 'string' && Object.hasOwn(CLIENT_EVENTS, event);
+
 @Injectable()
 export class SignalingService {
-  private readonly logger = new Logger('Signaling');
   private server?: SignalingServer;
+  private readonly passcodeThrottle = new PasscodeThrottle();
 
   constructor(
     private readonly rooms: RoomsService,
+    private readonly turn: TurnService,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   attach(server: SignalingServer): void {
     this.server = server;
   }
 
+  /**
+   * Every packet of a connection passes its token buckets before any handler runs. Unknown event
+   * names are dropped (and counted); a client that ignores `rate_limited` is disconnected.
+   */
+  connect(socket: SignalingSocket): void {
+    this.metrics.connectedSockets.inc();
+    const limiter = new ConnectionRateLimiter(this.config.rateLimits);
+    socket.use((packet, next) => {
+      const event: unknown = packet[0];
+      const kind: RateLimitedKind = isClientEvent(event) ? event : 'other';
+      const decision = limiter.check(kind);
+      if (decision === 'allow') {
+        if (kind !== 'other') return next();
+        this.metrics.rejected.inc({ reason: 'unknown_event' });
+        return;
+      }
+      this.metrics.rateLimited.inc({ kind });
+      this.metrics.rejected.inc({ reason: 'rate_limited' });
+      if (decision === 'disconnect') {
+        this.metrics.disconnectedForAbuse.inc({ reason: 'rate_limit' });
+        this.logger.warn({ socket: socket.id }, 'disconnecting a client that kept exceeding its rate limits');
+        socket.disconnect(true);
+        return;
+      }
+      replyWithError(socket, packet, kind === 'other' ? '' : kind, new ProtocolError('rate_limited'));
+    });
+  }
+
   async join(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {
+    const startedAt = performance.now();
     if (request.protocol !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_protocol');
     if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
+    const throttleKey = `${clientAddress(socket.request, this.config.trustProxy)}|${request.roomId}`;
+    if (request.passcode !== undefined && this.passcodeThrottle.isBlocked(throttleKey, Date.now())) {
+      throw new ProtocolError('rate_limited');
+    }
     // Claim the socket before awaiting so two concurrent joins on one socket cannot both pass.
     socket.data.participantId = '';
     let joined;
     try {
-      joined = await this.rooms.join(request.roomId, request.name, request.media);
+      joined = await this.rooms.join(request.roomId, request.name, request.media, request.passcode);
     } catch (error) {
       delete socket.data.participantId;
+      if (error instanceof ProtocolError && error.code === 'wrong_passcode') {
+        this.passcodeThrottle.recordFailure(throttleKey, Date.now());
+      }
       throw error;
     }
     const { roomId, self, others } = joined;
@@ -63,14 +115,18 @@ export class SignalingService {
     socket.data.roomId = roomId;
     await socket.join([roomChannel(roomId), participantChannel(self.id)]);
     socket.to(roomChannel(roomId)).emit('participant-joined', { participant: self });
-    this.logger.log(`participant ${self.id} joined a room (${others.length + 1} present)`);
+    this.metrics.roomSize.observe(others.length + 1);
+    this.updateGauges();
+    this.metrics.joinDuration.observe((performance.now() - startedAt) / 1000);
+    // Room ids and names are the participants' business: log only the server-assigned id.
+    this.logger.info({ participant: self.id, present: others.length + 1 }, 'participant joined');
     return {
       ok: true,
       protocol: PROTOCOL_VERSION,
       roomId,
       self,
       participants: others,
-      iceServers: this.config.iceServers,
+      iceServers: this.turn.iceServersFor(self.id),
       maxRoomSize: this.config.maxRoomSize,
     };
   }
@@ -82,17 +138,32 @@ export class SignalingService {
   }
 
   async disconnect(socket: SignalingSocket): Promise<void> {
+    this.metrics.connectedSockets.dec();
     if (socket.data.participantId) await this.removeParticipant(socket);
+  }
+
+  /** Graceful shutdown: tell every client to reconnect (to this server once back, or another instance). */
+  notifyShutdown(reconnectAfterMs: number): void {
+    if (!this.server) return;
+    this.server.emit('server-shutdown', { reconnectAfterMs });
+    this.server.disconnectSockets(true);
+  }
+
+  /** Test and diagnostics view of what this instance holds. */
+  resources(): { rooms: number; participants: number; passcodeThrottleKeys: number } {
+    return { ...this.rooms.counts(), passcodeThrottleKeys: this.passcodeThrottle.size };
   }
 
   async relayDescription(socket: SignalingSocket, message: DescriptionOut): Promise<void> {
     const from = await this.checkTarget(socket, message.to);
     this.requireServer().to(participantChannel(message.to)).emit('description', { from, description: message.description });
+    this.metrics.relayed.inc({ kind: 'description' });
   }
 
   async relayCandidate(socket: SignalingSocket, message: CandidateOut): Promise<void> {
     const from = await this.checkTarget(socket, message.to);
     this.requireServer().to(participantChannel(message.to)).emit('candidate', { from, candidate: message.candidate });
+    this.metrics.relayed.inc({ kind: 'candidate' });
   }
 
   async updateMediaState(socket: SignalingSocket, message: MediaStateOut): Promise<void> {
@@ -100,6 +171,7 @@ export class SignalingService {
     if (!from) throw new ProtocolError('not_in_room');
     const roomId = await this.rooms.setMedia(from, message.media);
     socket.to(roomChannel(roomId)).emit('media-state', { from, media: message.media });
+    this.metrics.relayed.inc({ kind: 'media-state' });
   }
 
   /** The sender's own id (stamped by the server) once the target is known to share its room. */
@@ -122,6 +194,13 @@ export class SignalingService {
     await socket.leave(participantChannel(participantId));
     const left = await this.rooms.leave(participantId);
     if (left) this.requireServer().to(roomChannel(left.roomId)).emit('participant-left', { id: participantId });
+    this.updateGauges();
+  }
+
+  private updateGauges(): void {
+    const counts = this.rooms.counts();
+    this.metrics.rooms.set(counts.rooms);
+    this.metrics.participants.set(counts.participants);
   }
 
   private requireServer(): SignalingServer {

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
@@ -8,31 +7,52 @@ import {
   type MediaState,
   type ServerToClientEvents,
 } from '@meshmeet/protocol';
-import { io, type Socket } from 'socket.io-client';
-import { createApp } from '../app.factory.js';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { createApp, type CreateAppOptions } from '../app.factory.js';
 import { type AppConfig, loadConfig } from '../config/config.schema.js';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../signaling/rate-limit.js';
+import { SignalingService } from '../signaling/signaling.service.js';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Limits loose enough for tests that drive many messages from one socket; rate-limit tests pass the real ones. */
+export const RELAXED_RATE_LIMITS: RateLimits = {
+  perKind: Object.fromEntries(
+    Object.entries(DEFAULT_RATE_LIMITS.perKind).map(([kind, spec]) => [kind, { capacity: spec.capacity * 1000, refillPerSecond: spec.refillPerSecond * 1000 }]),
+  ) as RateLimits['perKind'],
+  strikes: DEFAULT_RATE_LIMITS.strikes,
+};
 
 /** A real signaling server on an ephemeral loopback port, plus helpers to drive it like a browser would. */
 export class SignalingHarness {
   private readonly clients: TestClient[] = [];
 
   private constructor(
-    readonly app: INestApplication,
+    readonly app: NestExpressApplication,
     readonly url: string,
   ) {}
 
-  static async start(overrides: Partial<AppConfig> = {}): Promise<SignalingHarness> {
-    const config = { ...loadConfig({ NODE_ENV: 'test', WEB_DIST: '' }), port: 0, ...overrides };
-    const app = await createApp(config);
+  static async start(overrides: Partial<AppConfig> = {}, options: CreateAppOptions = {}): Promise<SignalingHarness> {
+    const config: AppConfig = {
+      ...loadConfig({ NODE_ENV: 'test', WEB_DIST: '', LOG_LEVEL: 'warn' }),
+      port: 0,
+      maxConnectionsPerIp: 10_000,
+      rateLimits: RELAXED_RATE_LIMITS,
+      ...overrides,
+    };
+    const app = await createApp(config, options);
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     return new SignalingHarness(app, `http://127.0.0.1:${port}`);
   }
 
-  async connect(): Promise<TestClient> {
-    const client: TestClient = io(this.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  get signaling(): SignalingService {
+    return this.app.get(SignalingService);
+  }
+
+  async connect(options: Partial<ManagerOptions & SocketOptions> = {}): Promise<TestClient> {
+    const client: TestClient = io(this.url, { transports: ['websocket'], reconnection: false, forceNew: true, ...options });
     this.clients.push(client);
     await new Promise<void>((resolve, reject) => {
       client.once('connect', resolve);

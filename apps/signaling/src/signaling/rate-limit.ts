@@ -1,0 +1,81 @@
+import type { ClientEventName } from '@meshmeet/protocol';
+
+export interface BucketSpec {
+  /** Largest burst. */
+  capacity: number;
+  /** Sustained rate. */
+  refillPerSecond: number;
+}
+
+export type RateLimitedKind = ClientEventName | 'other';
+
+export interface RateLimits {
+  perKind: Record<RateLimitedKind, BucketSpec>;
+  /**
+   * Every refused message costs one strike from this bucket; a client that empties it is
+   * disconnected. A client that backs off after `rate_limited` keeps its connection.
+   */
+  strikes: BucketSpec;
+}
+
+/**
+ * Candidates arrive in bursts (a dozen per peer within milliseconds, more on ICE restart); joins never
+ * need to: one, plus one quick retry after a refusal.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  perKind: {
+    join: { capacity: 2, refillPerSecond: 0.5 },
+    leave: { capacity: 2, refillPerSecond: 0.5 },
+    description: { capacity: 40, refillPerSecond: 5 },
+    candidate: { capacity: 400, refillPerSecond: 50 },
+    'media-state': { capacity: 20, refillPerSecond: 4 },
+    other: { capacity: 10, refillPerSecond: 1 },
+  },
+  strikes: { capacity: 100, refillPerSecond: 5 },
+};
+
+/** Classic token bucket, refilled lazily from a clock so it needs no timer. */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly spec: BucketSpec,
+    now: number,
+  ) {
+    this.tokens = spec.capacity;
+    this.updatedAt = now;
+  }
+
+  take(now: number): boolean {
+    const elapsedSeconds = Math.max(0, now - this.updatedAt) / 1000;
+    this.tokens = Math.min(this.spec.capacity, this.tokens + elapsedSeconds * this.spec.refillPerSecond);
+    this.updatedAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+export type RateDecision = 'allow' | 'limit' | 'disconnect';
+
+/** The buckets of one connection. Lives exactly as long as the socket. */
+export class ConnectionRateLimiter {
+  private readonly buckets = new Map<RateLimitedKind, TokenBucket>();
+  private readonly strikes: TokenBucket;
+
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.strikes = new TokenBucket(limits.strikes, clock());
+  }
+
+  check(kind: RateLimitedKind): RateDecision {
+    const now = this.clock();
+    let bucket = this.buckets.get(kind);
+    if (!bucket) this.buckets.set(kind, (bucket = new TokenBucket(this.limits.perKind[kind], now)));
+    if (bucket.take(now)) return 'allow';
+    return this.strikes.take(now) ? 'limit' : 'disconnect';
+  }
+}
