@@ -20,6 +20,12 @@ export async function openLobby(browser: Browser, roomId: string, name: string, 
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
+  // Anything the Content-Security-Policy blocks becomes a console error, which fails the test.
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`),
+    ),
+  );
   if (init) await page.addInitScript(init);
   await page.goto(`/r/${roomId}`);
   await page.getByLabel('Your name').fill(name);

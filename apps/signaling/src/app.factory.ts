@@ -32,13 +32,22 @@ export interface CreateAppOptions {
   logDestination?: DestinationStream;
 }
 
+const ioAdapters = new WeakMap<NestExpressApplication, SignalingIoAdapter>();
+
+/** The socket.io adapter of an app made by `createApp` (its per-address connection counts, for tests). */
+export function ioAdapterOf(app: NestExpressApplication): SignalingIoAdapter | undefined {
+  return ioAdapters.get(app);
+}
+
 /** Builds the whole server (HTTP + socket.io) without listening, so tests can pick their own port. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = createLogger(config, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
-  app.useWebSocketAdapter(new SignalingIoAdapter(app, config, app.get(MetricsService), logger));
+  const ioAdapter = new SignalingIoAdapter(app, config, app.get(MetricsService), logger);
+  app.useWebSocketAdapter(ioAdapter);
+  ioAdapters.set(app, ioAdapter);
   app.disable('x-powered-by');
   app.use(
     helmet({

@@ -1,3 +1,5 @@
+// Must stay the first import: configures zod before any schema module is evaluated.
+import './zod-config.js';
 // Normalises WebRTC differences between browsers (e.g. older Safari and Firefox APIs).
 import 'webrtc-adapter';
 import { mount } from 'svelte';

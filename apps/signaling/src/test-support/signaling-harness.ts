@@ -9,9 +9,10 @@ import {
 } from '@meshmeet/protocol';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { createApp, type CreateAppOptions } from '../app.factory.js';
+import { createApp, ioAdapterOf, type CreateAppOptions } from '../app.factory.js';
 import { type AppConfig, loadConfig } from '../config/config.schema.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../signaling/rate-limit.js';
+import type { SignalingIoAdapter } from '../signaling/signaling.io-adapter.js';
 import { SignalingService } from '../signaling/signaling.service.js';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -31,6 +32,7 @@ export class SignalingHarness {
   private constructor(
     readonly app: NestExpressApplication,
     readonly url: string,
+    private readonly ioAdapter: SignalingIoAdapter,
   ) {}
 
   static async start(overrides: Partial<AppConfig> = {}, options: CreateAppOptions = {}): Promise<SignalingHarness> {
@@ -44,11 +46,15 @@ export class SignalingHarness {
     const app = await createApp(config, options);
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
-    return new SignalingHarness(app, `http://127.0.0.1:${port}`);
+    return new SignalingHarness(app, `http://127.0.0.1:${port}`, ioAdapterOf(app)!);
   }
 
   get signaling(): SignalingService {
     return this.app.get(SignalingService);
+  }
+
+  get adapter(): SignalingIoAdapter {
+    return this.ioAdapter;
   }
 
   async connect(options: Partial<ManagerOptions & SocketOptions> = {}): Promise<TestClient> {
@@ -71,6 +77,12 @@ export class SignalingHarness {
     const response: JoinResponse = await this.join(client, roomId, name);
     if (!response.ok) throw new Error(`join refused: ${response.error.code}`);
     return { client, joined: response };
+  }
+
+  /** Disconnects every client this harness opened. */
+  async disconnectAll(): Promise<void> {
+    for (const client of this.clients) client.disconnect();
+    await sleep(50);
   }
 
   async stop(): Promise<void> {

@@ -46,6 +46,8 @@ export class Call extends Emitter<CallEvents> {
     readonly media: LocalMedia,
     readonly roomId: string,
     name: string,
+    /** Kept for rejoining after a reconnect; never shown or logged. */
+    private readonly passcode?: string,
   ) {
     super();
     this.selfName = name;
@@ -69,7 +71,7 @@ export class Call extends Emitter<CallEvents> {
     this.error = undefined;
     try {
       await this.signaling.connect();
-      const response = await this.signaling.join(this.roomId, this.selfName, this.media.state);
+      const response = await this.signaling.join(this.roomId, this.selfName, this.media.state, this.passcode);
       if (!response.ok) {
         this.fail(response.error);
         return;

@@ -35,6 +35,7 @@ export class SignalingClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private readonly handlers = new Map<ServerEventName, Set<Handler<never>>>();
   private readonly statusHandlers = new Set<(status: ConnectionStatus) => void>();
+  private shutdownNotice: number | undefined;
 
   constructor(url: string = globalThis.location?.origin ?? 'http://localhost:3000') {
     this.socket = io(url, {
@@ -49,7 +50,20 @@ export class SignalingClient {
       this.socket.on(event, ((payload: unknown) => this.dispatch(event, payload)) as never);
     }
     this.socket.on('connect', () => this.setStatus('connected'));
-    this.socket.on('disconnect', () => this.setStatus('disconnected'));
+    this.socket.on('disconnect', (reason) => {
+      this.setStatus('disconnected');
+      // socket.io does not reconnect by itself after a server-side disconnect; after a shutdown
+      // notice that disconnect is a restart (or a move to another instance), so reconnect.
+      if (reason === 'io server disconnect' && this.shutdownNotice !== undefined) {
+        const delay = this.shutdownNotice;
+        this.shutdownNotice = undefined;
+        setTimeout(() => this.socket.connect(), delay);
+      }
+    });
+    this.on('server-shutdown', ({ reconnectAfterMs }) => {
+      // Spread reconnects so a restarted server is not hit by every client at once.
+      this.shutdownNotice = reconnectAfterMs + Math.floor(Math.random() * 500);
+    });
     this.socket.io.on('reconnect_attempt', () => this.setStatus('connecting'));
   }
 
@@ -91,10 +105,10 @@ export class SignalingClient {
     return () => this.statusHandlers.delete(handler);
   }
 
-  async join(roomId: string, name: string, media: MediaState): Promise<JoinResponse> {
+  async join(roomId: string, name: string, media: MediaState, passcode?: string): Promise<JoinResponse> {
     const raw: unknown = await this.socket
       .timeout(JOIN_TIMEOUT_MS)
-      .emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId, name, media });
+      .emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId, name, media, ...(passcode ? { passcode } : {}) });
     const parsed = CLIENT_EVENTS.join.ack.safeParse(raw);
     if (!parsed.success) throw new Error('The server answered the join with an unexpected message.');
     return parsed.data;

@@ -27,8 +27,8 @@ export class CallState {
   participants = $state.raw<ParticipantView[]>([]);
   selfName = $state('');
 
-  constructor(roomId: string, name: string, media: LocalMedia, signaling: SignalingClient) {
-    this.call = new Call(signaling, media, roomId, name);
+  constructor(roomId: string, name: string, media: LocalMedia, signaling: SignalingClient, passcode?: string) {
+    this.call = new Call(signaling, media, roomId, name, passcode);
     this.call.on('change', () => this.refresh());
     window.__meshmeet = { call: this.call };
     this.refresh();

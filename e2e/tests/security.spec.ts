@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+import { clickJoin, closeAll, expectFullMesh, expectNoErrors, expectVideoFlowing, openLobby, uniqueRoom, waitJoined } from './support.js';
+
+test('the app is served with a strict Content-Security-Policy and a call works under it', async ({ browser, page }) => {
+  const response = await page.goto('/');
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(response?.headers()['permissions-policy']).toContain('camera=(self)');
+  // The call itself (signaling socket, media, styles) runs under that policy; violations fail the test.
+  const room = uniqueRoom('csp');
+  const people = [await openLobby(browser, room, 'Ada'), await openLobby(browser, room, 'Bob')];
+  for (const person of people) {
+    await clickJoin(person);
+    await waitJoined(person);
+  }
+  await expectFullMesh(people);
+  await expectVideoFlowing(people[1]!, 'Ada');
+  expectNoErrors(people);
+  await closeAll(people);
+});
+
+test('a room protected by a passcode lets in only those who know it', async ({ browser }) => {
+  const room = uniqueRoom('locked');
+  const owner = await openLobby(browser, room, 'Owner');
+  await owner.page.getByRole('button', { name: 'Protect this room with a passcode' }).click();
+  await owner.page.getByLabel('Passcode for this room').fill('blue-harbour-42');
+  await clickJoin(owner);
+  await waitJoined(owner);
+
+  const guest = await openLobby(browser, room, 'Guest');
+  await clickJoin(guest);
+  await expect(guest.page.getByRole('alert')).toHaveText('This room is protected by a passcode.');
+  await guest.page.getByLabel('Room passcode').fill('wrong-guess');
+  await clickJoin(guest);
+  await expect(guest.page.getByRole('alert')).toHaveText('That passcode is not right.');
+  await guest.page.getByLabel('Room passcode').fill('blue-harbour-42');
+  await clickJoin(guest);
+  await waitJoined(guest);
+  await expectFullMesh([owner, guest]);
+  expectNoErrors([owner, guest]);
+  await closeAll([owner, guest]);
+});
