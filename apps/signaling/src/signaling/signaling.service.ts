@@ -65,7 +65,10 @@ export class SignalingService {
   connect(socket: SignalingSocket): void {
     this.metrics.connectedSockets.inc();
     const limiter = new ConnectionRateLimiter(this.config.rateLimits);
+    let droppedForAbuse = false;
     socket.use((packet, next) => {
+      // Frames already read from a connection being dropped are discarded without more work.
+      if (droppedForAbuse) return;
       const event: unknown = packet[0];
       const kind: RateLimitedKind = isClientEvent(event) ? event : 'other';
       const decision = limiter.check(kind);
@@ -77,6 +80,7 @@ export class SignalingService {
       this.metrics.rateLimited.inc({ kind });
       this.metrics.rejected.inc({ reason: 'rate_limited' });
       if (decision === 'disconnect') {
+        droppedForAbuse = true;
         this.metrics.disconnectedForAbuse.inc({ reason: 'rate_limit' });
         this.logger.warn({ socket: socket.id }, 'disconnecting a client that kept exceeding its rate limits');
         socket.disconnect(true);
