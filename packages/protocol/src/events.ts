@@ -12,6 +12,8 @@ import {
   MediaStateOutSchema,
   ParticipantJoinedSchema,
   ParticipantLeftSchema,
+  ParticipantResumedSchema,
+  ResumeRequestSchema,
   ServerShutdownSchema,
   SignalErrorSchema,
 } from './schemas.js';
@@ -22,6 +24,7 @@ import {
  */
 export const CLIENT_EVENTS = {
   join: { payload: JoinRequestSchema, ack: JoinResponseSchema },
+  resume: { payload: ResumeRequestSchema, ack: JoinResponseSchema },
   leave: { payload: LeaveRequestSchema, ack: AckResponseSchema },
   description: { payload: DescriptionOutSchema, ack: AckResponseSchema },
   candidate: { payload: CandidateOutSchema, ack: AckResponseSchema },
@@ -32,6 +35,7 @@ export const CLIENT_EVENTS = {
 export const SERVER_EVENTS = {
   'participant-joined': ParticipantJoinedSchema,
   'participant-left': ParticipantLeftSchema,
+  'participant-resumed': ParticipantResumedSchema,
   description: DescriptionInSchema,
   candidate: CandidateInSchema,
   'media-state': MediaStateInSchema,

@@ -17,6 +17,7 @@ export const LIMITS = {
   usernameFragmentMaxLength: 256,
   passcodeMinLength: 4,
   passcodeMaxLength: 64,
+  resumeTokenMaxLength: 128,
   /** Largest socket.io frame the server accepts, in bytes. */
   maxMessageBytes: 64 * 1024,
 } as const;

@@ -45,6 +45,23 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'resume request',
+    schema: CLIENT_EVENTS.resume.payload,
+    valid: [{ protocol: PROTOCOL_VERSION, token: 'abcdefghijklmnopqrstuvwxyz012345' }],
+    invalid: [
+      { protocol: PROTOCOL_VERSION, token: 'short' },
+      { protocol: PROTOCOL_VERSION, token: 'x'.repeat(LIMITS.resumeTokenMaxLength + 1) },
+      { protocol: PROTOCOL_VERSION, token: 'has spaces in the token value' },
+      { protocol: PROTOCOL_VERSION, token: 'abcdefghijklmnopqrstuvwxyz012345', participantId: 'p_1' },
+    ],
+  },
+  {
+    name: 'participant resumed',
+    schema: SERVER_EVENTS['participant-resumed'],
+    valid: [{ participant }],
+    invalid: [{ id: 'p_1' }],
+  },
+  {
     name: 'leave request',
     schema: CLIENT_EVENTS.leave.payload,
     valid: [{}],
@@ -95,6 +112,8 @@ const cases: Case[] = [
         participants: [participant],
         iceServers: [{ urls: 'stun:stun.example.org' }, { urls: ['turn:t.example.org'], username: 'u', credential: 'c' }],
         maxRoomSize: 8,
+        resumeToken: 'abcdefghijklmnopqrstuvwxyz012345',
+        resumeGraceMs: 30000,
       },
       { ok: false, error },
     ],

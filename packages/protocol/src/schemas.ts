@@ -73,6 +73,12 @@ export const JoinRequestSchema = z.strictObject({
   passcode: PasscodeSchema.optional(),
 });
 
+/** Reattaches a new connection to an existing participant after a signaling outage. */
+export const ResumeRequestSchema = z.strictObject({
+  protocol: z.number().int(),
+  token: z.string().min(16).max(LIMITS.resumeTokenMaxLength).regex(/^[A-Za-z0-9_-]+$/),
+});
+
 export const DescriptionOutSchema = z.strictObject({
   to: ParticipantIdSchema,
   description: SessionDescriptionSchema,
@@ -99,6 +105,10 @@ export const JoinResultSchema = z.strictObject({
   participants: z.array(ParticipantSchema),
   iceServers: z.array(IceServerSchema),
   maxRoomSize: z.number().int().positive(),
+  /** Present it in `resume` after a reconnect to stay the same participant. Rotated on every resume. */
+  resumeToken: z.string().min(16).max(LIMITS.resumeTokenMaxLength),
+  /** How long the server keeps a disconnected participant in the room, waiting for a resume. */
+  resumeGraceMs: z.number().int().nonnegative(),
 });
 
 export const ErrorResultSchema = z.strictObject({
@@ -113,6 +123,8 @@ export const AckResponseSchema = z.discriminatedUnion('ok', [OkResultSchema, Err
 
 export const ParticipantJoinedSchema = z.strictObject({ participant: ParticipantSchema });
 export const ParticipantLeftSchema = z.strictObject({ id: ParticipantIdSchema });
+/** A participant's connection came back after an outage: pending negotiation with it must be redone. */
+export const ParticipantResumedSchema = z.strictObject({ participant: ParticipantSchema });
 
 export const DescriptionInSchema = z.strictObject({
   from: ParticipantIdSchema,
@@ -147,6 +159,8 @@ export type SessionDescription = z.infer<typeof SessionDescriptionSchema>;
 export type IceCandidate = z.infer<typeof IceCandidateSchema>;
 export type ErrorPayload = z.infer<typeof ErrorPayloadSchema>;
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
+export type ResumeRequest = z.infer<typeof ResumeRequestSchema>;
+export type ParticipantResumed = z.infer<typeof ParticipantResumedSchema>;
 export type DescriptionOut = z.infer<typeof DescriptionOutSchema>;
 export type CandidateOut = z.infer<typeof CandidateOutSchema>;
 export type MediaStateOut = z.infer<typeof MediaStateOutSchema>;

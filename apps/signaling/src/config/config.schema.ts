@@ -52,6 +52,8 @@ export const EnvSchema = z.object({
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** How long a participant whose connection dropped stays in its room, waiting to resume. */
+  RESUME_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -76,6 +78,7 @@ export interface AppConfig {
   logFormat: 'json' | 'pretty';
   metricsToken: string | undefined;
   shutdownTimeoutMs: number;
+  resumeGraceMs: number;
   /** How long clients wait before reconnecting after a graceful shutdown notice. */
   shutdownReconnectDelayMs: number;
   /** Per-connection token buckets; tests scale them, deployments keep the defaults. */
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    resumeGraceMs: e.RESUME_GRACE_MS,
     shutdownReconnectDelayMs: 500,
     rateLimits: DEFAULT_RATE_LIMITS,
   };

@@ -100,6 +100,12 @@ export class RoomsService {
     return roomId !== undefined && roomId === this.roomOf.get(b) ? roomId : undefined;
   }
 
+  async find(participantId: string): Promise<{ roomId: string; participant: Participant } | undefined> {
+    const roomId = this.roomOf.get(participantId);
+    const participant = roomId === undefined ? undefined : this.rooms.get(roomId)?.participants.get(participantId);
+    return roomId !== undefined && participant ? { roomId, participant: structuredClone(participant) } : undefined;
+  }
+
   async roster(roomId: string): Promise<Participant[]> {
     return [...(this.rooms.get(roomId)?.participants.values() ?? [])].map((p) => structuredClone(p));
   }

@@ -25,6 +25,7 @@ export interface RateLimits {
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   perKind: {
     join: { capacity: 2, refillPerSecond: 0.5 },
+    resume: { capacity: 2, refillPerSecond: 0.5 },
     leave: { capacity: 2, refillPerSecond: 0.5 },
     description: { capacity: 40, refillPerSecond: 5 },
     candidate: { capacity: 400, refillPerSecond: 50 },

@@ -9,7 +9,7 @@ describe('signaling gateway (real server, real socket.io client)', () => {
   let server: SignalingHarness;
 
   beforeEach(async () => {
-    server = await SignalingHarness.start({ maxRoomSize: 3 });
+    server = await SignalingHarness.start({ maxRoomSize: 3, resumeGraceMs: 300 });
   });
 
   afterEach(async () => {
@@ -94,9 +94,12 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     const bobLeft = nextEvent(ada.client, 'participant-left', 1_000);
     expect(await bob.client.timeout(2_000).emitWithAck('leave', {})).toEqual({ ok: true });
     expect(await bobLeft).toEqual({ id: bob.joined.self.id });
-    const cyLeft = nextEvent(ada.client, 'participant-left', 1_000);
+    // A dropped connection is only a leave once the resume grace period (300 ms here) has passed.
+    const cyLeft = nextEvent(ada.client, 'participant-left', 2_000);
+    const droppedAt = Date.now();
     cy.client.disconnect();
     expect(await cyLeft).toEqual({ id: cy.joined.self.id });
+    expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(250);
     // The seats are free again.
     await server.participant('room-a', 'Dee');
     await server.participant('room-a', 'Eli');

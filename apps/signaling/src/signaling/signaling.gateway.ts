@@ -14,6 +14,7 @@ import {
   type DescriptionOut,
   type JoinRequest,
   type MediaStateOut,
+  type ResumeRequest,
 } from '@meshmeet/protocol';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -56,6 +57,11 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   @SubscribeMessage('join')
   join(@ConnectedSocket() socket: SignalingSocket, @ValidBody('join') request: JoinRequest) {
     return this.signaling.join(socket, request);
+  }
+
+  @SubscribeMessage('resume')
+  resume(@ConnectedSocket() socket: SignalingSocket, @ValidBody('resume') request: ResumeRequest) {
+    return this.signaling.resume(socket, request);
   }
 
   @SubscribeMessage('leave')

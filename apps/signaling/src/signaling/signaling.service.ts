@@ -8,6 +8,8 @@ import {
   type DescriptionOut,
   type JoinRequest,
   type JoinResult,
+  type Participant,
+  type ResumeRequest,
   type MediaStateOut,
   type ServerToClientEvents,
 } from '@meshmeet/protocol';
@@ -20,6 +22,7 @@ import { LOGGER } from '../logging/logging.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PasscodeThrottle } from '../rooms/passcode.js';
 import { RoomsService } from '../rooms/rooms.service.js';
+import { SessionsService } from '../rooms/sessions.service.js';
 import { TurnService } from '../turn/turn.service.js';
 import { clientAddress } from './connection-policy.js';
 import { replyWithError } from './error-reply.js';
@@ -48,6 +51,7 @@ export class SignalingService {
 
   constructor(
     private readonly rooms: RoomsService,
+    private readonly sessions: SessionsService,
     private readonly turn: TurnService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -115,35 +119,61 @@ export class SignalingService {
       await this.rooms.leave(self.id);
       throw new ProtocolError('not_in_room');
     }
-    socket.data.participantId = self.id;
-    socket.data.roomId = roomId;
-    await socket.join([roomChannel(roomId), participantChannel(self.id)]);
+    await this.attachSocket(socket, roomId, self.id);
     socket.to(roomChannel(roomId)).emit('participant-joined', { participant: self });
     this.metrics.roomSize.observe(others.length + 1);
     this.updateGauges();
     this.metrics.joinDuration.observe((performance.now() - startedAt) / 1000);
     // Room ids and names are the participants' business: log only the server-assigned id.
     this.logger.info({ participant: self.id, present: others.length + 1 }, 'participant joined');
-    return {
-      ok: true,
-      protocol: PROTOCOL_VERSION,
-      roomId,
-      self,
-      participants: others,
-      iceServers: this.turn.iceServersFor(self.id),
-      maxRoomSize: this.config.maxRoomSize,
-    };
+    return this.joinResult(roomId, self, others);
+  }
+
+  /**
+   * A new connection takes over an existing participant (after a network drop, a server restart with
+   * shared state, or a move to another instance): same id, same room, nobody sees a leave. A token the
+   * server does not know gets `session_unknown`, and the client joins afresh.
+   */
+  async resume(socket: SignalingSocket, request: ResumeRequest): Promise<JoinResult> {
+    if (request.protocol !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_protocol');
+    if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
+    const participantId = this.sessions.participantFor(request.token);
+    socket.data.participantId = ''; // claimed while awaiting, as in join
+    const found = participantId === undefined ? undefined : await this.rooms.find(participantId);
+    if (participantId === undefined || !found || socket.disconnected) {
+      socket.data.participantId = undefined;
+      throw new ProtocolError('session_unknown');
+    }
+    // The previous connection may not have been noticed as dead yet: it loses the participant quietly.
+    for (const previous of await this.requireServer().in(participantChannel(participantId)).fetchSockets()) {
+      if (previous.id === socket.id) continue;
+      previous.data.participantId = undefined;
+      previous.data.roomId = undefined;
+      previous.disconnect(true);
+    }
+    this.sessions.markBack(participantId);
+    await this.attachSocket(socket, found.roomId, participantId);
+    const others = (await this.rooms.roster(found.roomId)).filter((p) => p.id !== participantId);
+    socket.to(roomChannel(found.roomId)).emit('participant-resumed', { participant: found.participant });
+    this.logger.info({ participant: participantId }, 'participant resumed');
+    return this.joinResult(found.roomId, found.participant, others);
   }
 
   async leave(socket: SignalingSocket): Promise<{ ok: true }> {
-    if (!socket.data.participantId) throw new ProtocolError('not_in_room');
-    await this.removeParticipant(socket);
+    const participantId = socket.data.participantId;
+    if (!participantId) throw new ProtocolError('not_in_room');
+    await this.detach(socket);
+    await this.removeParticipant(participantId);
     return { ok: true };
   }
 
+  /** A dropped connection is not a leave: the participant waits for a resume during the grace period. */
   async disconnect(socket: SignalingSocket): Promise<void> {
     this.metrics.connectedSockets.dec();
-    if (socket.data.participantId) await this.removeParticipant(socket);
+    const participantId = socket.data.participantId;
+    if (!participantId) return;
+    await this.detach(socket);
+    this.sessions.markAway(participantId, this.config.resumeGraceMs, () => void this.removeParticipant(participantId));
   }
 
   /** Graceful shutdown: tell every client to reconnect (to this server once back, or another instance). */
@@ -154,8 +184,8 @@ export class SignalingService {
   }
 
   /** Test and diagnostics view of what this instance holds. */
-  resources(): { rooms: number; participants: number; passcodeThrottleKeys: number } {
-    return { ...this.rooms.counts(), passcodeThrottleKeys: this.passcodeThrottle.size };
+  resources(): { rooms: number; participants: number; sessions: number; passcodeThrottleKeys: number } {
+    return { ...this.rooms.counts(), sessions: this.sessions.counts().sessions, passcodeThrottleKeys: this.passcodeThrottle.size };
   }
 
   async relayDescription(socket: SignalingSocket, message: DescriptionOut): Promise<void> {
@@ -188,17 +218,40 @@ export class SignalingService {
     return from;
   }
 
-  private async removeParticipant(socket: SignalingSocket): Promise<void> {
-    const participantId = socket.data.participantId;
-    const roomId = socket.data.roomId;
-    delete socket.data.participantId;
-    delete socket.data.roomId;
-    if (!participantId || roomId === undefined) return;
-    await socket.leave(roomChannel(roomId));
-    await socket.leave(participantChannel(participantId));
+  private async attachSocket(socket: SignalingSocket, roomId: string, participantId: string): Promise<void> {
+    socket.data.participantId = participantId;
+    socket.data.roomId = roomId;
+    await socket.join([roomChannel(roomId), participantChannel(participantId)]);
+  }
+
+  private async detach(socket: SignalingSocket): Promise<void> {
+    const { participantId, roomId } = socket.data;
+    socket.data.participantId = undefined;
+    socket.data.roomId = undefined;
+    if (roomId !== undefined) await socket.leave(roomChannel(roomId));
+    if (participantId) await socket.leave(participantChannel(participantId));
+  }
+
+  /** Removes a participant for good and tells the room, exactly once. */
+  private async removeParticipant(participantId: string): Promise<void> {
+    this.sessions.end(participantId);
     const left = await this.rooms.leave(participantId);
     if (left) this.requireServer().to(roomChannel(left.roomId)).emit('participant-left', { id: participantId });
     this.updateGauges();
+  }
+
+  private joinResult(roomId: string, self: Participant, others: Participant[]): JoinResult {
+    return {
+      ok: true,
+      protocol: PROTOCOL_VERSION,
+      roomId,
+      self,
+      participants: others,
+      iceServers: this.turn.iceServersFor(self.id),
+      maxRoomSize: this.config.maxRoomSize,
+      resumeToken: this.sessions.issue(self.id),
+      resumeGraceMs: this.config.resumeGraceMs,
+    };
   }
 
   private updateGauges(): void {

@@ -41,6 +41,8 @@ export class SignalingHarness {
       port: 0,
       maxConnectionsPerIp: 10_000,
       rateLimits: RELAXED_RATE_LIMITS,
+      // Short, so a dropped connection becomes a leave quickly; resume tests set their own.
+      resumeGraceMs: 100,
       ...overrides,
     };
     const app = await createApp(config, options);
