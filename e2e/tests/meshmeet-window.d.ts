@@ -9,6 +9,10 @@ interface MeshmeetTestParticipant {
 interface MeshmeetTestCall {
   status: 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
   selfId: string | undefined;
+  resumes: number;
+  rejoins: number;
+  removals: number;
+  signaling: { simulateNetworkDrop(): void; connected: boolean };
   participants: Map<string, MeshmeetTestParticipant>;
   negotiations: { offersSent: number; answersSent: number; offersReceived: number; answersReceived: number };
   media: { videoTrack: MediaStreamTrack | null; audioTrack: MediaStreamTrack | null; stream: MediaStream };

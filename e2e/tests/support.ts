@@ -116,8 +116,12 @@ export async function expectFullMesh(people: Person[]): Promise<void> {
   }
 }
 
-export function expectNoErrors(people: Person[]): void {
-  for (const person of people) expect(person.errors, `console errors of ${person.name}`).toEqual([]);
+/** `expected` covers what the browser itself logs for a deliberate outage (refused reconnects). */
+export function expectNoErrors(people: Person[], expected?: RegExp): void {
+  for (const person of people) {
+    const errors = expected ? person.errors.filter((error) => !expected.test(error)) : person.errors;
+    expect(errors, `console errors of ${person.name}`).toEqual([]);
+  }
 }
 
 export async function closeAll(people: Person[]): Promise<void> {

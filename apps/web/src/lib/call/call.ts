@@ -2,7 +2,7 @@ import type { ErrorPayload, JoinResult, MediaState, Participant } from '@meshmee
 import { Emitter } from '../emitter.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
 import { isPolite } from '../webrtc/negotiation.js';
-import { PeerLink } from '../webrtc/peer-link.js';
+import { PeerLink, type LinkHealth } from '../webrtc/peer-link.js';
 import type { LocalMedia } from './local-media.js';
 
 export interface RemoteParticipant {
@@ -11,6 +11,7 @@ export interface RemoteParticipant {
   media: MediaState;
   link: PeerLink;
   connectionState: RTCPeerConnectionState;
+  health: LinkHealth;
 }
 
 export type CallStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
@@ -39,10 +40,16 @@ export class Call extends Emitter<CallEvents> {
   readonly negotiations: NegotiationCounts = { offersSent: 0, answersSent: 0, offersReceived: 0, answersReceived: 0 };
   private iceServers: RTCIceServer[] = [];
   private lastSentMedia: MediaState | undefined;
+  private resumeToken: string | undefined;
+  /** Counts rejoins as a new participant (the server had forgotten us), for diagnostics. */
+  rejoins = 0;
+  resumes = 0;
+  /** Remote participants removed from the mesh so far (left, timed out, or gone after a rejoin). */
+  removals = 0;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
-    private readonly signaling: SignalingClient,
+    readonly signaling: SignalingClient,
     readonly media: LocalMedia,
     readonly roomId: string,
     name: string,
@@ -54,6 +61,7 @@ export class Call extends Emitter<CallEvents> {
     this.unsubscribe.push(
       signaling.on('participant-joined', ({ participant }) => this.addParticipant(participant, false)),
       signaling.on('participant-left', ({ id }) => this.removeParticipant(id)),
+      signaling.on('participant-resumed', ({ participant }) => this.onPeerResumed(participant)),
       signaling.on('description', ({ from, description }) => void this.linkFor(from)?.handleDescription(description)),
       signaling.on('candidate', ({ from, candidate }) => void this.linkFor(from)?.handleCandidate(candidate)),
       signaling.on('media-state', ({ from, media }) => this.updateMedia(from, media)),
@@ -97,11 +105,48 @@ export class Call extends Emitter<CallEvents> {
     this.selfId = result.self.id;
     this.selfName = result.self.name;
     this.iceServers = result.iceServers as RTCIceServer[];
+    this.resumeToken = result.resumeToken;
     this.lastSentMedia = result.self.media;
     // We are the newcomer: we make the first offer to everyone already here.
     for (const participant of result.participants) this.addParticipant(participant, true);
     this.setStatus('joined');
     this.publishMediaState();
+  }
+
+  /**
+   * Back as the same participant after an outage: peer connections were kept and media kept flowing.
+   * Bring the mesh in line with the roster and redo any negotiation the outage interrupted.
+   */
+  private applyResume(result: JoinResult): void {
+    this.resumes += 1;
+    this.resumeToken = result.resumeToken;
+    this.iceServers = result.iceServers as RTCIceServer[];
+    this.lastSentMedia = result.self.media;
+    const present = new Set(result.participants.map((p) => p.id));
+    for (const id of [...this.participants.keys()]) if (!present.has(id)) this.removeParticipant(id);
+    for (const participant of result.participants) {
+      const known = this.participants.get(participant.id);
+      if (known) {
+        known.media = participant.media;
+        void known.link.resync();
+      } else {
+        // Joined while we were away: their offer to us was lost, so we make one.
+        this.addParticipant(participant, true);
+      }
+    }
+    this.setStatus('joined');
+    this.publishMediaState();
+  }
+
+  private onPeerResumed(participant: Participant): void {
+    const known = this.participants.get(participant.id);
+    if (!known) {
+      this.addParticipant(participant, true);
+      return;
+    }
+    known.media = participant.media;
+    void known.link.resync();
+    this.emit('change', undefined);
   }
 
   private addParticipant(participant: Participant, initiator: boolean): void {
@@ -116,7 +161,11 @@ export class Call extends Emitter<CallEvents> {
       sendDescription: (description) => this.signaling.sendDescription(participant.id, description),
       sendCandidate: (candidate) => this.signaling.sendCandidate(participant.id, candidate),
     });
-    const remote: RemoteParticipant = { ...participant, link, connectionState: link.connectionState };
+    const remote: RemoteParticipant = { ...participant, link, connectionState: link.connectionState, health: link.health };
+    link.on('health', (health) => {
+      remote.health = health;
+      this.emit('change', undefined);
+    });
     link.on('track', () => this.emit('change', undefined));
     link.on('connectionState', (state) => {
       remote.connectionState = state;
@@ -136,6 +185,7 @@ export class Call extends Emitter<CallEvents> {
   private removeParticipant(id: string): void {
     const participant = this.participants.get(id);
     if (!participant) return;
+    this.removals += 1;
     participant.link.close();
     this.participants.delete(id);
     this.emit('change', undefined);
@@ -155,26 +205,51 @@ export class Call extends Emitter<CallEvents> {
   private publishMediaState(): void {
     const state = this.media.state;
     if (this.status === 'joined' && (state.audio !== this.lastSentMedia?.audio || state.video !== this.lastSentMedia?.video)) {
-      this.lastSentMedia = state;
-      this.signaling.sendMediaState(state);
+      if (this.signaling.sendMediaState(state)) this.lastSentMedia = state;
     }
     this.emit('change', undefined);
   }
 
   /**
-   * A new socket is a new participant to the server: rebuild the mesh under a fresh identity.
-   * (Resuming the same identity without touching media is the next step.)
+   * Signaling dropped: peer connections stay up (media does not use the server). Once the socket is
+   * back, resume as the same participant; if the server no longer knows us, join again as a new one.
    */
   private async onSignalingStatus(status: 'connecting' | 'connected' | 'disconnected'): Promise<void> {
     if (status === 'disconnected' && this.status === 'joined') this.setStatus('reconnecting');
-    if (status === 'connected' && this.status === 'reconnecting') {
-      this.closeAllLinks();
-      this.selfId = undefined;
-      await this.join();
+    if (status === 'connected' && this.status === 'reconnecting') await this.resumeOrRejoin();
+  }
+
+  private async resumeOrRejoin(): Promise<void> {
+    if (this.resumeToken) {
+      let response;
+      try {
+        response = await this.signaling.resume(this.resumeToken);
+      } catch {
+        // No answer in time. If the socket dropped again the next reconnect retries; if not, retry now.
+        setTimeout(() => {
+          if (this.status === 'reconnecting' && this.signaling.connected) void this.resumeOrRejoin();
+        }, 1_000);
+        return;
+      }
+      if (response.ok) {
+        this.applyResume(response);
+        return;
+      }
+      if (response.error.code !== 'session_unknown') {
+        console.warn(`meshmeet: resume refused (${response.error.code}); joining again`);
+      }
     }
+    // A new identity: the old peer connections belong to the old one.
+    this.rejoins += 1;
+    this.closeAllLinks();
+    this.emit('change', undefined);
+    this.selfId = undefined;
+    this.resumeToken = undefined;
+    await this.join();
   }
 
   private closeAllLinks(): void {
+    this.removals += this.participants.size;
     for (const participant of this.participants.values()) participant.link.close();
     this.participants.clear();
   }

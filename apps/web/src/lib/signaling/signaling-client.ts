@@ -43,8 +43,9 @@ export class SignalingClient {
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
       autoConnect: false,
+      // Back within a couple of seconds of the server: a restart should cost the roster little time.
       reconnectionDelay: 250,
-      reconnectionDelayMax: 5_000,
+      reconnectionDelayMax: 2_000,
     });
     for (const event of Object.keys(SERVER_EVENTS) as ServerEventName[]) {
       this.socket.on(event, ((payload: unknown) => this.dispatch(event, payload)) as never);
@@ -93,6 +94,11 @@ export class SignalingClient {
     this.socket.disconnect();
   }
 
+  /** Cuts the transport as a network failure would (socket.io then reconnects); for diagnostics and tests. */
+  simulateNetworkDrop(): void {
+    this.socket.io.engine.close();
+  }
+
   on<E extends ServerEventName>(event: E, handler: Handler<E>): () => void {
     let set = this.handlers.get(event);
     if (!set) this.handlers.set(event, (set = new Set()));
@@ -114,20 +120,34 @@ export class SignalingClient {
     return parsed.data;
   }
 
+  async resume(token: string): Promise<JoinResponse> {
+    const raw: unknown = await this.socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token });
+    const parsed = CLIENT_EVENTS.resume.ack.safeParse(raw);
+    if (!parsed.success) throw new Error('The server answered the resume with an unexpected message.');
+    return parsed.data;
+  }
+
   leave(): void {
     if (this.socket.connected) this.socket.emit('leave', {}, reportFailure('leave'));
   }
 
+  /**
+   * Negotiation messages are never buffered across an outage (socket.io would replay them after the
+   * reconnect, before our resume): they would be stale. Negotiation is redone after a resume instead.
+   */
   sendDescription(to: string, description: SessionDescription): void {
-    this.socket.emit('description', { to, description }, reportFailure('description'));
+    if (this.socket.connected) this.socket.emit('description', { to, description }, reportFailure('description'));
   }
 
   sendCandidate(to: string, candidate: IceCandidate): void {
-    this.socket.emit('candidate', { to, candidate }, reportFailure('candidate'));
+    if (this.socket.connected) this.socket.emit('candidate', { to, candidate }, reportFailure('candidate'));
   }
 
-  sendMediaState(media: MediaState): void {
-    if (this.socket.connected) this.socket.emit('media-state', { media }, reportFailure('media-state'));
+  /** False when not connected: the caller sends the state again after the resume. */
+  sendMediaState(media: MediaState): boolean {
+    if (!this.socket.connected) return false;
+    this.socket.emit('media-state', { media }, reportFailure('media-state'));
+    return true;
   }
 
   private dispatch<E extends ServerEventName>(event: E, payload: unknown): void {

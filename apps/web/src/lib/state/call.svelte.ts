@@ -1,6 +1,7 @@
 import type { ErrorPayload, MediaState } from '@meshmeet/protocol';
 import { Call, type CallStatus } from '../call/call.js';
 import type { LocalMedia } from '../call/local-media.js';
+import type { LinkHealth } from '../webrtc/peer-link.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
 
 export interface ParticipantView {
@@ -10,6 +11,7 @@ export interface ParticipantView {
   stream: MediaStream;
   trackCount: number;
   connectionState: RTCPeerConnectionState;
+  health: LinkHealth;
 }
 
 declare global {
@@ -53,6 +55,7 @@ export class CallState {
       stream: p.link.remoteStream,
       trackCount: p.link.remoteStream.getTracks().length,
       connectionState: p.connectionState,
+      health: p.health,
     }));
   }
 }

@@ -21,10 +21,19 @@ export interface PeerLinkOptions {
   sendCandidate: (candidate: IceCandidate) => void;
 }
 
+/** What the UI shows for a pair: `failed` means repeated ICE restarts did not help. */
+export type LinkHealth = 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+/** How long ICE may stay `disconnected` before this pair restarts ICE. */
+export const ICE_DISCONNECTED_RESTART_MS = 3_000;
+/** ICE restarts in a row without reaching `connected` before the pair is shown as failed. */
+export const MAX_ICE_RESTARTS = 3;
+
 export interface PeerLinkEvents extends Record<string, unknown> {
   /** The remote stream gained a track. */
   track: MediaStream;
   connectionState: RTCPeerConnectionState;
+  health: LinkHealth;
   /** Counts every description this link produced or applied, for diagnostics and tests. */
   negotiation: { direction: 'sent' | 'received'; type: 'offer' | 'answer' };
 }
@@ -48,6 +57,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** Inbound signaling is applied strictly in order, one message at a time. */
   private inbound: Promise<void> = Promise.resolve();
   private closed = false;
+  private iceRestarts = 0;
+  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  health: LinkHealth = 'connecting';
 
   constructor(options: PeerLinkOptions) {
     super();
@@ -60,9 +72,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       if (candidate && !this.closed) this.options.sendCandidate(candidate.toJSON() as IceCandidate);
     });
     this.pc.addEventListener('negotiationneeded', () => void this.makeOffer());
-    this.pc.addEventListener('iceconnectionstatechange', () => {
-      if (this.pc.iceConnectionState === 'failed') this.pc.restartIce();
-    });
+    this.pc.addEventListener('iceconnectionstatechange', () => this.onIceState());
     this.pc.addEventListener('connectionstatechange', () => this.emit('connectionState', this.pc.connectionState));
     if (options.initiator) {
       const local = options.localTracks();
@@ -92,12 +102,66 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     await transceiver.sender.replaceTrack(track);
   }
 
+  /**
+   * After a signaling outage (ours or the peer's), messages of this pair may have been lost. Redo
+   * whatever negotiation was pending: a dangling local offer is rolled back and made again (with an
+   * ICE restart), and a connection that is not up restarts ICE. A healthy, settled pair is left alone.
+   */
+  resync(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.closed) return;
+      // restartIce() also triggers negotiationneeded, i.e. a fresh offer through perfect negotiation.
+      if (this.pc.signalingState === 'have-local-offer') {
+        await this.pc.setLocalDescription({ type: 'rollback' });
+        this.pc.restartIce();
+        return;
+      }
+      const ice = this.pc.iceConnectionState;
+      if (this.pc.signalingState === 'stable' && ice !== 'connected' && ice !== 'completed') this.pc.restartIce();
+    });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.disconnectedTimer);
     this.pc.close();
     for (const track of this.remoteStream.getTracks()) track.stop();
     this.clear();
+  }
+
+  private onIceState(): void {
+    const state = this.pc.iceConnectionState;
+    clearTimeout(this.disconnectedTimer);
+    if (state === 'connected' || state === 'completed') {
+      this.iceRestarts = 0;
+      this.setHealth('connected');
+    } else if (state === 'disconnected') {
+      // Often transient (a Wi-Fi hiccup): give ICE a moment to recover on its own first.
+      this.disconnectedTimer = setTimeout(() => {
+        if (this.pc.iceConnectionState === 'disconnected') this.restartIce();
+      }, ICE_DISCONNECTED_RESTART_MS);
+    } else if (state === 'failed') {
+      this.restartIce();
+    }
+  }
+
+  /** Restarts ICE on this pair only; after repeated failures the pair is reported as failed. */
+  private restartIce(): void {
+    if (this.closed) return;
+    if (this.iceRestarts >= MAX_ICE_RESTARTS) {
+      this.setHealth('failed');
+      return;
+    }
+    this.iceRestarts += 1;
+    this.setHealth('reconnecting');
+    this.pc.restartIce();
+  }
+
+  private setHealth(health: LinkHealth): void {
+    if (this.health === health) return;
+    this.health = health;
+    this.emit('health', health);
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
@@ -136,6 +200,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     });
     this.ignoreOffer = decision.ignoreOffer;
     if (this.ignoreOffer) return;
+    if (description.type === 'answer' && this.pc.signalingState !== 'have-local-offer') {
+      // An answer to an offer we no longer have (rolled back after an outage): stale, ignore it.
+      console.warn('meshmeet: ignored a stale answer');
+      return;
+    }
     this.isSettingRemoteAnswerPending = description.type === 'answer';
     try {
       // For the polite peer in a collision this performs an implicit rollback of its own offer.
@@ -175,8 +244,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     try {
       await this.pc.addIceCandidate(candidate);
     } catch (error) {
-      // Candidates of an offer we ignored in a collision are expected to fail.
-      if (!this.ignoreOffer) throw error;
+      // Candidates of an offer we ignored in a collision, or of an ICE generation replaced by a
+      // restart, are expected to fail; neither affects the connection.
+      if (!this.ignoreOffer) console.warn('meshmeet: ignored an ICE candidate that no longer applies', error);
     }
   }
 
