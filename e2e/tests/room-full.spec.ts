@@ -24,8 +24,11 @@ test('the ninth person is told the room is full', async ({ browser }) => {
   await expect(ninth.page.getByRole('alert')).toHaveText('This room is full.');
   await expect(ninth.page.getByRole('button', { name: 'Join' })).toBeEnabled();
 
-  // When a seat frees up, the same person can join.
-  sockets.pop()?.disconnect();
+  // When a seat frees up (an explicit leave; a dropped connection keeps its seat during the resume
+  // grace period), the same person can join.
+  const leaving = sockets.pop()!;
+  await leaving.timeout(5_000).emitWithAck('leave', {});
+  leaving.disconnect();
   await clickJoin(ninth);
   await expect.poll(() => ninth.page.evaluate(() => window.__meshmeet?.call.status)).toBe('joined');
   for (const socket of sockets) socket.disconnect();
