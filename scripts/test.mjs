@@ -1,5 +1,7 @@
 // `npm test`: everything CI checks, on a fresh machine with only Node and npm (and root for apt-get).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pnpm, run, step } from './pnpm.mjs';
 
 const started = Date.now();
@@ -11,17 +13,35 @@ const timed = (name, fn) => {
   timings.push([name, Date.now() - t0]);
 };
 
+// Debian packages the tests drive for real: Chromium (e2e), redis-server (shared state across instances),
+// coturn (TURN relay test) and docker-compose (offline validation of docker-compose.yml; no engine needed).
+const SYSTEM_PACKAGES = [
+  { binary: chromium, pkg: 'chromium' },
+  { binary: '/usr/bin/redis-server', pkg: 'redis-server' },
+  { binary: '/usr/bin/turnserver', pkg: 'coturn' },
+  { binary: '/usr/bin/docker-compose', pkg: 'docker-compose' },
+];
+
 timed('system packages', () => {
-  if (existsSync(chromium)) return;
-  step(`Installing Debian's chromium (needed by the end-to-end tests)`);
+  const missing = SYSTEM_PACKAGES.filter(({ binary }) => !existsSync(binary)).map(({ pkg }) => pkg);
+  if (missing.length === 0) return;
+  step(`Installing Debian packages: ${missing.join(', ')}`);
   if (process.getuid?.() !== 0) {
-    console.error(`Chromium is missing at ${chromium}. Install it with: sudo apt-get install -y chromium`);
+    console.error(`Missing: ${missing.join(', ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
     process.exit(1);
   }
   run('apt-get', ['update', '-q']);
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], {
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
     env: { DEBIAN_FRONTEND: 'noninteractive' },
   });
+});
+
+timed('docker-compose.yml validation', () => {
+  step('Validating docker-compose.yml offline (no Docker engine needed)');
+  const env = join(mkdtempSync(join(tmpdir(), 'meshmeet-')), '.env');
+  writeFileSync(env, `${readFileSync(new URL('../.env.example', import.meta.url), 'utf8')}\nTURN_SECRET=validation-only-0123456789abcdef\n`);
+  run('docker-compose', ['--env-file', env, '-f', 'docker-compose.yml', 'config', '-q']);
+  console.log('docker-compose.yml is valid');
 });
 
 timed('install', () => {
