@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { createLogger, PinoNestLogger } from './logging/logger.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { connectRedis } from './redis/redis.module.js';
 import { SignalingIoAdapter } from './signaling/signaling.io-adapter.js';
 
 /**
@@ -42,10 +43,11 @@ export function ioAdapterOf(app: NestExpressApplication): SignalingIoAdapter | u
 /** Builds the whole server (HTTP + socket.io) without listening, so tests can pick their own port. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = createLogger(config, options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, redis), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
-  const ioAdapter = new SignalingIoAdapter(app, config, app.get(MetricsService), logger);
+  const ioAdapter = new SignalingIoAdapter(app, config, app.get(MetricsService), logger, redis);
   app.useWebSocketAdapter(ioAdapter);
   ioAdapters.set(app, ioAdapter);
   app.disable('x-powered-by');

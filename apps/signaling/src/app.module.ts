@@ -8,17 +8,21 @@ import type { AppConfig } from './config/config.schema.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RedisModule, type RedisConnections } from './redis/redis.module.js';
+import { RoomsModule } from './rooms/rooms.module.js';
 import { SignalingModule } from './signaling/signaling.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger, redis?: RedisConnections): DynamicModule {
     const serveWeb = config.webDist !== '' && existsSync(join(config.webDist, 'index.html'));
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
+        RedisModule.forRoot(redis),
+        RoomsModule.forRoot(config),
         MetricsModule,
         HealthModule,
         SignalingModule,

@@ -1,42 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@meshmeet/protocol';
 import { io, type Socket } from 'socket.io-client';
-
-// These tests run the built server as a real process (turbo builds it before `test`).
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', WEB_DIST: '', LOG_FORMAT: 'json', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function listeningUrl(server: Started): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const match = /running at (http:\/\/\S+)/.exec(server.output());
-    if (match?.[1]) return match[1].replace('localhost', '127.0.0.1');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`server did not start:\n${server.output()}`);
-}
+import { listeningUrl, MAIN, startServer, type Started } from './test-support/processes.js';
 
 describe('the server process', () => {
   const running: Started[] = [];
@@ -51,7 +17,7 @@ describe('the server process', () => {
 
   it('refuses to start in production with a missing or example TURN secret, naming the variable only', async () => {
     for (const secret of [undefined, 'change-me', 'short']) {
-      const server = start({ NODE_ENV: 'production', TURN_URLS: 'turn:turn.example.org:3478', ...(secret ? { TURN_SECRET: secret } : {}) });
+      const server = startServer({ NODE_ENV: 'production', TURN_URLS: 'turn:turn.example.org:3478', ...(secret ? { TURN_SECRET: secret } : {}) });
       running.push(server);
       const { code } = await server.exited;
       expect(code).toBe(1);
@@ -62,14 +28,14 @@ describe('the server process', () => {
   });
 
   it('stops with a readable message on invalid settings', async () => {
-    const server = start({ PORT: 'eighty', MAX_ROOM_SIZE: '1000' });
+    const server = startServer({ PORT: 'eighty', MAX_ROOM_SIZE: '1000' });
     running.push(server);
     expect((await server.exited).code).toBe(1);
     expect(server.output()).toMatch(/Invalid configuration:\n\s+PORT: .+\n\s+MAX_ROOM_SIZE: .+/);
   });
 
   it('on SIGTERM tells clients to reconnect and exits within the shutdown bound', async () => {
-    const server = start({ NODE_ENV: 'production', SHUTDOWN_TIMEOUT_MS: '3000' });
+    const server = startServer({ NODE_ENV: 'production', SHUTDOWN_TIMEOUT_MS: '3000' });
     running.push(server);
     const url = await listeningUrl(server);
     const client: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], reconnection: false });

@@ -54,6 +54,9 @@ export const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** How long a participant whose connection dropped stays in its room, waiting to resume. */
   RESUME_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Shared state for several instances, e.g. redis://localhost:6379. Without it everything stays in memory. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('meshmeet:'),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -79,6 +82,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   shutdownTimeoutMs: number;
   resumeGraceMs: number;
+  redisUrl: string | undefined;
+  redisPrefix: string;
   /** How long clients wait before reconnecting after a graceful shutdown notice. */
   shutdownReconnectDelayMs: number;
   /** Per-connection token buckets; tests scale them, deployments keep the defaults. */
@@ -122,6 +127,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     resumeGraceMs: e.RESUME_GRACE_MS,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     shutdownReconnectDelayMs: 500,
     rateLimits: DEFAULT_RATE_LIMITS,
   };

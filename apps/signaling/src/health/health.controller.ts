@@ -1,9 +1,14 @@
-import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { REDIS, type RedisConnections } from '../redis/redis.module.js';
 
 @Controller()
 export class HealthController {
-  constructor(private readonly health: HealthCheckService) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(REDIS) private readonly redis: RedisConnections | undefined,
+  ) {}
 
   /** Liveness: the process serves HTTP. */
   @Get('healthz')
@@ -12,10 +17,21 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: everything a join needs is reachable (the shared store joins this list when configured). */
+  /** Readiness: everything a join needs is reachable: the shared Redis when one is configured. */
   @Get('readyz')
   @HealthCheck()
   ready() {
-    return this.health.check([]);
+    const redis = this.redis;
+    return this.health.check(redis ? [() => this.ping(redis)] : []);
+  }
+
+  private async ping(redis: RedisConnections) {
+    const indicator = this.indicators.check('redis');
+    try {
+      await redis.command.ping();
+      return indicator.up();
+    } catch {
+      return indicator.down({ message: 'Redis is unreachable' });
+    }
   }
 }

@@ -117,7 +117,7 @@ describe('fuzzing the running signaling server', () => {
     const stillConnected = fuzzers.filter((c) => c.connected).length;
     console.info(
       `fuzz: ${sent} messages sent, ${answered} acknowledged (${[...outcomes].map(([k, v]) => `${k}: ${v}`).join(', ')}), ` +
-        `${stillConnected}/${fuzzers.length} fuzzing sockets still connected, server state ${JSON.stringify(server.signaling.resources())}`,
+        `${stillConnected}/${fuzzers.length} fuzzing sockets still connected, server state ${JSON.stringify(await server.signaling.resources())}`,
     );
     // Nothing the fuzzer sends is a reason to drop a connection while it stays under the rate limits.
     expect(stillConnected).toBe(fuzzers.length);

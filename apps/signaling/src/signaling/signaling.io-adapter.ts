@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { LIMITS } from '@meshmeet/protocol';
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
+import type { RedisConnections } from '../redis/redis.module.js';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/config.schema.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
@@ -21,6 +23,7 @@ export class SignalingIoAdapter extends IoAdapter {
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly log: Logger,
+    private readonly redis?: RedisConnections,
   ) {
     super(app);
     this.connections = new ConnectionCounter(config.maxConnectionsPerIp);
@@ -38,6 +41,8 @@ export class SignalingIoAdapter extends IoAdapter {
       allowRequest: (request, callback) => callback(...this.admit(request)),
     };
     const server = super.createIOServer(port, merged as ServerOptions) as Server;
+    // Several instances: broadcasts and per-participant deliveries go through Redis pub/sub.
+    if (this.redis) server.adapter(createAdapter(this.redis.pub, this.redis.sub, { key: `${this.config.redisPrefix}socket.io` }));
     server.engine.on('connection', (rawSocket: { request: IncomingMessage; once: (event: 'close', fn: () => void) => void }) => {
       const address = clientAddress(rawSocket.request, this.config.trustProxy);
       this.connections.add(address);

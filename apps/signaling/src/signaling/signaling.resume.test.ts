@@ -48,7 +48,7 @@ describe('session resume (real server, real socket.io clients)', () => {
     expect((await description).from).toBe(ada.joined.self.id);
     await sleep(100);
     expect(left).toEqual([]);
-    expect(server.signaling.resources()).toMatchObject({ participants: 2 });
+    expect(await server.signaling.resources()).toMatchObject({ participants: 2 });
   });
 
   it('after the grace period the participant is removed and the others are told once', async () => {
@@ -64,7 +64,7 @@ describe('session resume (real server, real socket.io clients)', () => {
     expect(left).toEqual([{ id: bob.joined.self.id }]);
     const late = await (await server.connect()).timeout(2_000).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token: bob.joined.resumeToken });
     expect(late).toMatchObject({ ok: false, error: { code: 'session_unknown', message: expect.any(String) } });
-    expect(server.signaling.resources()).toMatchObject({ participants: 1, sessions: 1 });
+    expect(await server.signaling.resources()).toMatchObject({ participants: 1, sessions: 1 });
   });
 
   it('answers a token from a server that lost its state with session_unknown', async () => {

@@ -118,7 +118,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
       const client = await server.connect();
       const response = await raw(client).timeout(2_000).emitWithAck('join', payload);
       expect(response).toEqual({ ok: false, error: { code: 'invalid_message', message: 'The message is malformed or has invalid fields.' } });
-      expect(server.signaling.resources()).toMatchObject({ rooms: 1, participants: 1 });
+      expect(await server.signaling.resources()).toMatchObject({ rooms: 1, participants: 1 });
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
       await sleep(20);
       expect(joined).toEqual([]);
@@ -134,7 +134,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
         raw(client).emit(event, { protocol: PROTOCOL_VERSION, roomId: 'r', name: 'A', media });
       }
       expect(await server.join(client, 'r', 'A')).toMatchObject({ ok: true });
-      expect(server.signaling.resources()).toMatchObject({ rooms: 1, participants: 1 });
+      expect(await server.signaling.resources()).toMatchObject({ rooms: 1, participants: 1 });
       expect(errors).toEqual([]);
     });
 
@@ -149,7 +149,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
       await gone;
       expect((await left).id).toBe(eve.joined.self.id);
       expect(ada.client.connected).toBe(true);
-      expect(server.signaling.resources()).toMatchObject({ rooms: 1, participants: 1 });
+      expect(await server.signaling.resources()).toMatchObject({ rooms: 1, participants: 1 });
     });
   });
 
@@ -175,7 +175,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
       eve.client.emit('description', { to: ada.joined.self.id, description: { type: 'offer', sdp: 'x'.repeat(LIMITS.maxMessageBytes + 10) } }, () => {});
       expect(await gone).toBe('transport close');
       expect(ada.client.connected).toBe(true);
-      await expect.poll(() => server!.signaling.resources().participants).toBe(1);
+      await expect.poll(async () => (await server!.signaling.resources()).participants).toBe(1);
     });
   });
 
@@ -265,7 +265,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
         }),
       );
       expect(done).toBe(cycles);
-      expect(server.signaling.resources()).toEqual({ rooms: 0, participants: 0, sessions: 0, passcodeThrottleKeys: 0 });
+      expect(await server.signaling.resources()).toEqual({ rooms: 0, participants: 0, sessions: 0, passcodeThrottleKeys: 0 });
       // Rooms of the socket.io adapter: only each socket's own room remains while connected.
       expect(io.of('/').adapter.rooms.size).toBe(clients.length);
       for (const client of clients) client.disconnect();
@@ -303,7 +303,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
       for (let i = 0; i < 5; i++) expect(await attempt(`wrong guess ${i}`)).toMatchObject({ ok: false, error: { code: 'wrong_passcode' } });
       // Throttled now, even with the right passcode, for this address and room.
       expect(await attempt(passcode)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
-      expect(server.signaling.resources().participants).toBe(1);
+      expect((await server.signaling.resources()).participants).toBe(1);
       const all = lines.join('');
       expect(all).toContain('participant joined');
       expect(all).not.toContain(passcode);

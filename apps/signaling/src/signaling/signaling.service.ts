@@ -21,8 +21,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { LOGGER } from '../logging/logging.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PasscodeThrottle } from '../rooms/passcode.js';
-import { RoomsService } from '../rooms/rooms.service.js';
-import { SessionsService } from '../rooms/sessions.service.js';
+import { RoomStore, SessionStore } from '../rooms/room-store.js';
 import { TurnService } from '../turn/turn.service.js';
 import { clientAddress } from './connection-policy.js';
 import { replyWithError } from './error-reply.js';
@@ -50,13 +49,15 @@ export class SignalingService {
   private readonly passcodeThrottle = new PasscodeThrottle();
 
   constructor(
-    private readonly rooms: RoomsService,
-    private readonly sessions: SessionsService,
+    private readonly rooms: RoomStore,
+    private readonly sessions: SessionStore,
     private readonly turn: TurnService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    sessions.onExpired((participantId) => void this.removeParticipant(participantId, { onlyIfExpired: true }));
+  }
 
   attach(server: SignalingServer): void {
     this.server = server;
@@ -122,7 +123,7 @@ export class SignalingService {
     await this.attachSocket(socket, roomId, self.id);
     socket.to(roomChannel(roomId)).emit('participant-joined', { participant: self });
     this.metrics.roomSize.observe(others.length + 1);
-    this.updateGauges();
+    void this.updateGauges();
     this.metrics.joinDuration.observe((performance.now() - startedAt) / 1000);
     // Room ids and names are the participants' business: log only the server-assigned id.
     this.logger.info({ participant: self.id, present: others.length + 1 }, 'participant joined');
@@ -137,7 +138,7 @@ export class SignalingService {
   async resume(socket: SignalingSocket, request: ResumeRequest): Promise<JoinResult> {
     if (request.protocol !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_protocol');
     if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
-    const participantId = this.sessions.participantFor(request.token);
+    const participantId = await this.sessions.participantFor(request.token);
     socket.data.participantId = ''; // claimed while awaiting, as in join
     const found = participantId === undefined ? undefined : await this.rooms.find(participantId);
     if (participantId === undefined || !found || socket.disconnected) {
@@ -151,7 +152,7 @@ export class SignalingService {
       previous.data.roomId = undefined;
       previous.disconnect(true);
     }
-    this.sessions.markBack(participantId);
+    await this.sessions.markBack(participantId);
     await this.attachSocket(socket, found.roomId, participantId);
     const others = (await this.rooms.roster(found.roomId)).filter((p) => p.id !== participantId);
     socket.to(roomChannel(found.roomId)).emit('participant-resumed', { participant: found.participant });
@@ -173,7 +174,7 @@ export class SignalingService {
     const participantId = socket.data.participantId;
     if (!participantId) return;
     await this.detach(socket);
-    this.sessions.markAway(participantId, this.config.resumeGraceMs, () => void this.removeParticipant(participantId));
+    await this.sessions.markAway(participantId, this.config.resumeGraceMs);
   }
 
   /** Graceful shutdown: tell every client to reconnect (to this server once back, or another instance). */
@@ -184,8 +185,12 @@ export class SignalingService {
   }
 
   /** Test and diagnostics view of what this instance holds. */
-  resources(): { rooms: number; participants: number; sessions: number; passcodeThrottleKeys: number } {
-    return { ...this.rooms.counts(), sessions: this.sessions.counts().sessions, passcodeThrottleKeys: this.passcodeThrottle.size };
+  async resources(): Promise<{ rooms: number; participants: number; sessions: number; passcodeThrottleKeys: number }> {
+    return {
+      ...(await this.rooms.counts()),
+      sessions: (await this.sessions.sessionCounts()).sessions,
+      passcodeThrottleKeys: this.passcodeThrottle.size,
+    };
   }
 
   async relayDescription(socket: SignalingSocket, message: DescriptionOut): Promise<void> {
@@ -232,15 +237,20 @@ export class SignalingService {
     if (participantId) await socket.leave(participantChannel(participantId));
   }
 
-  /** Removes a participant for good and tells the room, exactly once. */
-  private async removeParticipant(participantId: string): Promise<void> {
-    this.sessions.end(participantId);
-    const left = await this.rooms.leave(participantId);
-    if (left) this.requireServer().to(roomChannel(left.roomId)).emit('participant-left', { id: participantId });
-    this.updateGauges();
+  /** Removes a participant for good and tells the room, exactly once (across instances too). */
+  private async removeParticipant(participantId: string, options: { onlyIfExpired?: boolean } = {}): Promise<void> {
+    try {
+      const left = await this.rooms.leave(participantId, options);
+      if (!left) return;
+      await this.sessions.end(participantId);
+      this.requireServer().to(roomChannel(left.roomId)).emit('participant-left', { id: participantId });
+      await this.updateGauges();
+    } catch (error) {
+      this.logger.error({ err: error, participant: participantId }, 'could not remove a participant');
+    }
   }
 
-  private joinResult(roomId: string, self: Participant, others: Participant[]): JoinResult {
+  private async joinResult(roomId: string, self: Participant, others: Participant[]): Promise<JoinResult> {
     return {
       ok: true,
       protocol: PROTOCOL_VERSION,
@@ -249,13 +259,13 @@ export class SignalingService {
       participants: others,
       iceServers: this.turn.iceServersFor(self.id),
       maxRoomSize: this.config.maxRoomSize,
-      resumeToken: this.sessions.issue(self.id),
+      resumeToken: await this.sessions.issue(self.id),
       resumeGraceMs: this.config.resumeGraceMs,
     };
   }
 
-  private updateGauges(): void {
-    const counts = this.rooms.counts();
+  private async updateGauges(): Promise<void> {
+    const counts = await this.rooms.counts();
     this.metrics.rooms.set(counts.rooms);
     this.metrics.participants.set(counts.participants);
   }

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../common/protocol.error.js';
-import { RoomsService } from './rooms.service.js';
+import { MemoryRoomStore } from './memory-room.store.js';
 
 const on = { audio: true, video: true };
 
 function service(maxRoomSize = 8) {
-  return new RoomsService({ maxRoomSize });
+  return new MemoryRoomStore({ maxRoomSize });
 }
 
-describe('RoomsService', () => {
+describe('MemoryRoomStore', () => {
   it('assigns a fresh unique id and returns the earlier participants in join order', async () => {
     const rooms = service();
     const a = await rooms.join('r1', 'Ada', on);
@@ -39,7 +39,7 @@ describe('RoomsService', () => {
       (error: unknown) => error instanceof ProtocolError && error.code === 'room_full',
     );
     expect((await rooms.roster('r1')).map((p) => p.name)).toEqual(['A', 'B']);
-    expect(rooms.counts()).toEqual({ rooms: 1, participants: 2 });
+    expect(await rooms.counts()).toEqual({ rooms: 1, participants: 2 });
   });
 
   it('frees a seat on leave and deletes empty rooms', async () => {
@@ -49,10 +49,10 @@ describe('RoomsService', () => {
     expect((await rooms.leave(a.self.id))?.participant.name).toBe('A');
     await rooms.join('r1', 'C', on);
     await rooms.leave(b.self.id);
-    expect(rooms.counts()).toEqual({ rooms: 1, participants: 1 });
+    expect(await rooms.counts()).toEqual({ rooms: 1, participants: 1 });
     const [c] = await rooms.roster('r1');
     await rooms.leave(c!.id);
-    expect(rooms.counts()).toEqual({ rooms: 0, participants: 0 });
+    expect(await rooms.counts()).toEqual({ rooms: 0, participants: 0 });
   });
 
   it('ignores leaving twice or leaving an unknown id', async () => {

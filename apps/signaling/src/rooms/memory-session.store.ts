@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { SessionStore } from './room-store.js';
 
 interface Session {
   tokenHash: string;
@@ -10,16 +11,20 @@ interface Session {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /**
- * Resume sessions: which participant a resume token stands for, and the grace timers of
- * participants whose connection dropped. Only token hashes are kept.
+ * Resume sessions in this process's memory: which participant a resume token stands for, and the
+ * grace timers of participants whose connection dropped. Only token hashes are kept.
  */
 @Injectable()
-export class SessionsService implements OnModuleDestroy {
+export class MemorySessionStore extends SessionStore implements OnModuleDestroy {
   private readonly sessions = new Map<string, Session>();
   private readonly participantByToken = new Map<string, string>();
+  private expired: (participantId: string) => void = () => {};
 
-  /** A new token for the participant; any previous one stops working. */
-  issue(participantId: string): string {
+  onExpired(handler: (participantId: string) => void): void {
+    this.expired = handler;
+  }
+
+  async issue(participantId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const previous = this.sessions.get(participantId);
     if (previous) this.participantByToken.delete(previous.tokenHash);
@@ -29,22 +34,21 @@ export class SessionsService implements OnModuleDestroy {
     return token;
   }
 
-  participantFor(token: string): string | undefined {
+  async participantFor(token: string): Promise<string | undefined> {
     return this.participantByToken.get(hashToken(token));
   }
 
-  /** The connection dropped: keep the participant for `graceMs`, then call `expire` once. */
-  markAway(participantId: string, graceMs: number, expire: () => void): void {
+  async markAway(participantId: string, graceMs: number): Promise<void> {
     const session = this.sessions.get(participantId);
     if (!session) return;
     clearTimeout(session.graceTimer);
     session.graceTimer = setTimeout(() => {
       session.graceTimer = undefined;
-      expire();
+      this.expired(participantId);
     }, graceMs);
   }
 
-  markBack(participantId: string): void {
+  async markBack(participantId: string): Promise<void> {
     const session = this.sessions.get(participantId);
     if (session) {
       clearTimeout(session.graceTimer);
@@ -52,11 +56,8 @@ export class SessionsService implements OnModuleDestroy {
     }
   }
 
-  isAway(participantId: string): boolean {
-    return this.sessions.get(participantId)?.graceTimer !== undefined;
-  }
 
-  end(participantId: string): void {
+  async end(participantId: string): Promise<void> {
     const session = this.sessions.get(participantId);
     if (!session) return;
     clearTimeout(session.graceTimer);
@@ -64,7 +65,7 @@ export class SessionsService implements OnModuleDestroy {
     this.sessions.delete(participantId);
   }
 
-  counts(): { sessions: number; waiting: number } {
+  async sessionCounts(): Promise<{ sessions: number; waiting: number }> {
     let waiting = 0;
     for (const session of this.sessions.values()) if (session.graceTimer) waiting += 1;
     return { sessions: this.sessions.size, waiting };

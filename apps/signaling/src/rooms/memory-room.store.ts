@@ -6,17 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { hashPasscode, verifyPasscode } from './passcode.js';
 
-export interface JoinedRoom {
-  roomId: string;
-  self: Participant;
-  /** Everyone who was already in the room, in join order. */
-  others: Participant[];
-}
-
-export interface LeftRoom {
-  roomId: string;
-  participant: Participant;
-}
+import { type JoinedRoom, type LeftRoom, RoomStore } from './room-store.js';
 
 /** 96 random bits, URL-safe: unguessable, and used by clients as a tie-breaker for politeness. */
 export function newParticipantId(): string {
@@ -30,17 +20,16 @@ interface Room {
   passcodeHash?: string;
 }
 
-/**
- * Room membership, in memory. The single source of truth for who is in which room.
- * Methods are async so that a shared (Redis) implementation can keep the same contract.
- */
+/** Room membership in this process's memory (one instance, no Redis). */
 @Injectable()
-export class RoomsService {
+export class MemoryRoomStore extends RoomStore {
   private readonly rooms = new Map<string, Room>();
   /** participantId -> roomId */
   private readonly roomOf = new Map<string, string>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'maxRoomSize'>) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'maxRoomSize'>) {
+    super();
+  }
 
   /**
    * Adds a participant with a fresh server-assigned id. Whoever creates a room may protect it with
@@ -74,6 +63,7 @@ export class RoomsService {
     return { roomId, self: structuredClone(self), others };
   }
 
+  // `onlyIfExpired` needs no check here: this instance's grace timers are cancelled on resume.
   async leave(participantId: string): Promise<LeftRoom | undefined> {
     const roomId = this.roomOf.get(participantId);
     if (roomId === undefined) return undefined;
@@ -94,7 +84,6 @@ export class RoomsService {
     return roomId;
   }
 
-  /** The room both participants share, or undefined when they are not in the same room. */
   async sharedRoom(a: string, b: string): Promise<string | undefined> {
     const roomId = this.roomOf.get(a);
     return roomId !== undefined && roomId === this.roomOf.get(b) ? roomId : undefined;
@@ -114,7 +103,7 @@ export class RoomsService {
     return this.rooms.get(roomId)?.participants.size ?? 0;
   }
 
-  counts(): { rooms: number; participants: number } {
+  async counts(): Promise<{ rooms: number; participants: number }> {
     return { rooms: this.rooms.size, participants: this.roomOf.size };
   }
 }

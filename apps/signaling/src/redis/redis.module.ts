@@ -1,0 +1,55 @@
+import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { createClient } from 'redis';
+
+function createCommandClient(url: string) {
+  return createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) } });
+}
+
+export type RedisClient = ReturnType<typeof createCommandClient>;
+
+/** The connections to the shared Redis: commands, and a publisher/subscriber pair for the socket.io adapter. */
+export interface RedisConnections {
+  command: RedisClient;
+  pub: RedisClient;
+  sub: RedisClient;
+}
+
+export const REDIS = Symbol('REDIS');
+
+export async function connectRedis(url: string): Promise<RedisConnections> {
+  const command = createCommandClient(url);
+  const pub = command.duplicate();
+  const sub = command.duplicate();
+  // Errors surface as rejected commands and in /readyz; the clients reconnect by themselves.
+  for (const client of [command, pub, sub]) client.on('error', () => {});
+  await Promise.all([command.connect(), pub.connect(), sub.connect()]);
+  return { command, pub, sub };
+}
+
+export async function disconnectRedis(connections: RedisConnections): Promise<void> {
+  await Promise.allSettled([connections.command.quit(), connections.pub.quit(), connections.sub.quit()]);
+}
+
+/** Closes the connections once the socket.io server (which publishes through them) is closed. */
+class RedisShutdown implements OnApplicationShutdown {
+  constructor(private readonly connections: RedisConnections | undefined) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.connections) await disconnectRedis(this.connections);
+  }
+}
+
+@Global()
+@Module({})
+export class RedisModule {
+  static forRoot(connections: RedisConnections | undefined): DynamicModule {
+    return {
+      module: RedisModule,
+      providers: [
+        { provide: REDIS, useValue: connections },
+        { provide: RedisShutdown, useFactory: () => new RedisShutdown(connections) },
+      ],
+      exports: [REDIS],
+    };
+  }
+}

@@ -1,0 +1,148 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type JoinResponse } from '@meshmeet/protocol';
+import { io } from 'socket.io-client';
+import { LEASE_MS } from '../rooms/redis-room.store.js';
+import { listeningUrl, startRedis, startServer, type Started } from '../test-support/processes.js';
+import { nextEvent, record, SignalingHarness, sleep, type TestClient } from '../test-support/signaling-harness.js';
+
+const offer = { type: 'offer', sdp: 'v=0\r\n' } as const;
+const media = { audio: true, video: true };
+
+describe('several signaling instances sharing a real Redis', () => {
+  let redis: { url: string; stop: () => Promise<void> };
+  const instances: SignalingHarness[] = [];
+  const processes: Started[] = [];
+  let prefixCount = 0;
+
+  beforeAll(async () => {
+    redis = await startRedis(16_379 + Math.floor(Math.random() * 1_000));
+  });
+
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  afterEach(async () => {
+    for (const instance of instances.splice(0)) await instance.stop();
+    for (const process of processes.splice(0)) process.child.kill('SIGKILL');
+  });
+
+  /** Two instances on their own key prefix, so tests do not see each other's rooms. */
+  async function pair(overrides = {}) {
+    const redisPrefix = `t${++prefixCount}-${Date.now()}:`;
+    const a = await SignalingHarness.start({ redisUrl: redis.url, redisPrefix, ...overrides });
+    const b = await SignalingHarness.start({ redisUrl: redis.url, redisPrefix, ...overrides });
+    instances.push(a, b);
+    return [a, b] as const;
+  }
+
+  it('participants on different instances share a room, relay and see each other come and go', async () => {
+    const [a, b] = await pair();
+    const ada = await a.participant('room', 'Ada');
+    const joined = nextEvent(ada.client, 'participant-joined');
+    const bob = await b.participant('room', 'Bob');
+    expect(bob.joined.participants.map((p) => p.name)).toEqual(['Ada']);
+    expect((await joined).participant.id).toBe(bob.joined.self.id);
+
+    const toBob = nextEvent(bob.client, 'description');
+    ada.client.emit('description', { to: bob.joined.self.id, description: offer }, () => {});
+    expect(await toBob).toEqual({ from: ada.joined.self.id, description: offer });
+    const toAda = nextEvent(ada.client, 'candidate');
+    bob.client.emit('candidate', { to: ada.joined.self.id, candidate: { candidate: '', sdpMid: '0' } }, () => {});
+    expect((await toAda).from).toBe(bob.joined.self.id);
+    const muted = nextEvent(ada.client, 'media-state');
+    await bob.client.timeout(2_000).emitWithAck('media-state', { media: { audio: false, video: true } });
+    expect(await muted).toEqual({ from: bob.joined.self.id, media: { audio: false, video: true } });
+
+    // Cross-room isolation holds across instances too.
+    const eve = await b.participant('other', 'Eve');
+    expect(await ada.client.timeout(2_000).emitWithAck('description', { to: eve.joined.self.id, description: offer })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_participant' },
+    });
+    const left = nextEvent(ada.client, 'participant-left');
+    await bob.client.timeout(2_000).emitWithAck('leave', {});
+    expect(await left).toEqual({ id: bob.joined.self.id });
+    expect(await a.signaling.resources()).toMatchObject({ rooms: 2, participants: 2 });
+  });
+
+  it('admits exactly MAX_ROOM_SIZE of 50 concurrent joins spread over both instances', async () => {
+    const [a, b] = await pair({ maxRoomSize: 8 });
+    const clients: TestClient[] = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).connect()));
+    const responses: JoinResponse[] = await Promise.all(
+      clients.map((client, i) => client.timeout(5_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'race', name: `P${i}`, media })),
+    );
+    const admitted = responses.filter((r) => r.ok).length;
+    const full = responses.filter((r) => !r.ok && r.error.code === 'room_full').length;
+    console.info(`capacity race: 50 concurrent joins over 2 instances -> ${admitted} admitted, ${full} room_full`);
+    expect(admitted).toBe(8);
+    expect(full).toBe(42);
+    expect(await a.signaling.resources()).toMatchObject({ rooms: 1, participants: 8 });
+  });
+
+  it('a resume works on another instance: same participant, nobody sees a leave', async () => {
+    const [a, b] = await pair({ resumeGraceMs: 5_000 });
+    const ada = await a.participant('room', 'Ada');
+    const bob = await a.participant('room', 'Bob');
+    const left = record(ada.client, 'participant-left');
+    bob.client.disconnect();
+    const resumed = nextEvent(ada.client, 'participant-resumed');
+    const again = await b.connect();
+    const response = await again.timeout(2_000).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token: bob.joined.resumeToken });
+    expect(response).toMatchObject({ ok: true, self: { id: bob.joined.self.id } });
+    expect((await resumed).participant.id).toBe(bob.joined.self.id);
+    const toBob = nextEvent(again, 'description');
+    ada.client.emit('description', { to: bob.joined.self.id, description: offer }, () => {});
+    expect((await toBob).from).toBe(ada.joined.self.id);
+    await sleep(1_500); // longer than a sweep: the resumed participant must not be expired
+    expect(left).toEqual([]);
+  });
+
+  it('SIGKILL of an instance: its clients resume on the other one; a client that never returns is removed once', async () => {
+    const redisPrefix = `kill-${Date.now()}:`;
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: redisPrefix, NODE_ENV: 'production', LOG_LEVEL: 'warn', RESUME_GRACE_MS: '30000' };
+    const [first, second] = [startServer(env), startServer(env)];
+    processes.push(first, second);
+    const [urlA, urlB] = [await listeningUrl(first), await listeningUrl(second)];
+    const connect = async (url: string) => {
+      const client: TestClient = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+      await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('connect_error', reject));
+      return client;
+    };
+    const join = async (client: TestClient, name: string) => {
+      const response = await client.timeout(3_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'room', name, media });
+      if (!response.ok) throw new Error(response.error.code);
+      return response;
+    };
+    const survivor = await connect(urlB);
+    const survivorJoin = await join(survivor, 'Survivor');
+    const movers = [await connect(urlA), await connect(urlA)];
+    const moverJoins = [await join(movers[0]!, 'Mover 1'), await join(movers[1]!, 'Mover 2')];
+    const ghost = await connect(urlA);
+    const ghostJoin = await join(ghost, 'Never returns');
+    const left = record(survivor, 'participant-left');
+
+    const killedAt = Date.now();
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // The movers reconnect to the surviving instance and resume with their tokens.
+    for (const [i, join] of moverJoins.entries()) {
+      const client = await connect(urlB);
+      const response = await client.timeout(3_000).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token: join.resumeToken });
+      expect(response).toMatchObject({ ok: true, self: { id: join.self.id } });
+      movers[i] = client;
+    }
+    const resumedMs = Date.now() - killedAt;
+    const toMover = nextEvent(movers[0]!, 'description');
+    survivor.emit('description', { to: moverJoins[0]!.self.id, description: offer }, () => {});
+    expect((await toMover).from).toBe(survivorJoin.self.id);
+
+    // The one that never comes back: its lease runs out and exactly one leave is reported.
+    await expect.poll(() => left.length, { timeout: LEASE_MS + 5_000, interval: 200 }).toBe(1);
+    const ghostGoneMs = Date.now() - killedAt;
+    await sleep(2_000);
+    expect(left).toEqual([{ id: ghostJoin.self.id }]);
+    console.info(`instance killed: movers resumed on the other after ${resumedMs} ms; a client that never returned was removed after ${ghostGoneMs} ms`);
+    for (const client of [survivor, ...movers, ghost]) client.disconnect();
+  }, 40_000);
+});
