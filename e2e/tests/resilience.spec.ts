@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { ServerProcess } from './server-process.js';
+import { RedisProcess, ServerProcess } from './server-process.js';
+import { TcpBalancer } from './tcp-balancer.js';
 import {
   closeAll,
   connectedPeers,
@@ -107,5 +108,70 @@ test('the signaling server is killed and restarted: media keeps flowing, the ros
   } finally {
     await closeAll(people);
     await server.kill();
+  }
+});
+
+test('two instances behind Redis: the instance two of three are on is killed, they resume on the other without a glitch', async ({ browser }) => {
+  const redis = new RedisProcess(16_481);
+  await redis.start();
+  const env = { REDIS_URL: redis.url, REDIS_PREFIX: `e2e-${Date.now()}:` };
+  const [first, second] = [new ServerProcess(3103, env), new ServerProcess(3104, env)];
+  await Promise.all([first.start(), second.start()]);
+  const balancer = new TcpBalancer(3105, [first.port, second.port]);
+  await balancer.start();
+  const room = uniqueRoom('redis');
+  const people: Person[] = [];
+  const open = async (name: string) => {
+    const context = await browser.newContext({ baseURL: balancer.url });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`/r/${room}`);
+    await page.getByLabel('Your name').fill(name);
+    await page.getByRole('button', { name: 'Join' }).click();
+    await expect.poll(() => page.evaluate(() => window.__meshmeet?.call.status)).toBe('joined');
+    const person = { name, context, page, errors } satisfies Person;
+    people.push(person);
+    return person;
+  };
+  try {
+    balancer.target = 0; // Ada and Bob on the first instance
+    await open('Ada');
+    await open('Bob');
+    balancer.target = 1; // Cy on the second
+    await open('Cy');
+    await expectFullMesh(people);
+    for (const person of people) for (const other of people) if (other !== person) await expectVideoFlowing(person, other.name);
+    const ids = await Promise.all(people.map(participantIds));
+    const before = await Promise.all(people.map(async (p) => Promise.all(people.filter((o) => o !== p).map((o) => inbound(p, o.name)))));
+
+    await first.kill();
+    const killedAt = Date.now();
+    // Ada and Bob reconnect through the balancer to the second instance and resume as themselves.
+    for (const person of people.slice(0, 2)) {
+      await expect.poll(() => counters(person), { timeout: 15_000 }).toMatchObject({ resumes: 1, rejoins: 0, status: 'joined' });
+    }
+    console.log(`instance killed: both of its participants resumed on the other after ${Date.now() - killedAt} ms`);
+    for (const [i, person] of people.entries()) {
+      expect((await counters(person)).removals, `${person.name} saw nobody leave`).toBe(0);
+      const others = people.filter((o) => o !== person);
+      for (const [j, other] of others.entries()) {
+        const now = await inbound(person, other.name);
+        expect(now.framesDecoded, `${person.name} kept decoding ${other.name}`).toBeGreaterThan(before[i]![j]!.framesDecoded);
+      }
+    }
+    expect(await Promise.all(people.map(participantIds))).toEqual(ids);
+    for (const person of people) for (const other of people) if (other !== person) await expectVideoFlowing(person, other.name);
+
+    // Negotiation still works across the surviving instance: a fourth person joins.
+    await open('Dee');
+    await expectFullMesh(people);
+    await expectVideoFlowing(people[0]!, 'Dee');
+    expectNoErrors(people, /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/);
+  } finally {
+    await closeAll(people);
+    await balancer.stop();
+    await Promise.all([first.kill(), second.kill()]);
+    await redis.stop();
   }
 });
