@@ -97,14 +97,14 @@ test('a page reload rejoins as a new participant and the stale one is removed', 
 test('with the camera blocked a person joins audio-only and is told why', async ({ browser }) => {
   const room = uniqueRoom();
   const ada = await join(browser, room, 'Ada');
-  const bob = await openLobby(browser, room, 'Bob', () => {
+  const bob = await openLobby(browser, room, 'Bob', { init: () => {
     // Simulates a person who refused camera access in the permission prompt.
     const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     navigator.mediaDevices.getUserMedia = async (constraints) => {
       if (constraints?.video) throw new DOMException('Permission denied', 'NotAllowedError');
       return original(constraints);
     };
-  });
+  } });
   await expect(bob.page.getByText('Access to your camera is blocked')).toBeVisible();
   await clickJoin(bob);
   await waitJoined(bob);

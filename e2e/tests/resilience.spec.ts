@@ -52,17 +52,7 @@ test('the signaling server is killed and restarted: media keeps flowing, the ros
   const server = new ServerProcess(3102);
   await server.start();
   const room = uniqueRoom('restart');
-  const open = async (name: string) => {
-    const context = await browser.newContext({ baseURL: server.url });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    await page.goto(`/r/${room}`);
-    await page.getByLabel('Your name').fill(name);
-    await page.getByRole('button', { name: 'Join' }).click();
-    await expect.poll(() => page.evaluate(() => window.__meshmeet?.call.status)).toBe('joined');
-    return { name, context, page, errors } satisfies Person;
-  };
+  const open = (name: string) => join(browser, room, name, server.url);
   const people = [await open('Ada'), await open('Bob'), await open('Cy')];
   try {
     await expectFullMesh(people);
@@ -122,15 +112,7 @@ test('two instances behind Redis: the instance two of three are on is killed, th
   const room = uniqueRoom('redis');
   const people: Person[] = [];
   const open = async (name: string) => {
-    const context = await browser.newContext({ baseURL: balancer.url });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    await page.goto(`/r/${room}`);
-    await page.getByLabel('Your name').fill(name);
-    await page.getByRole('button', { name: 'Join' }).click();
-    await expect.poll(() => page.evaluate(() => window.__meshmeet?.call.status)).toBe('joined');
-    const person = { name, context, page, errors } satisfies Person;
+    const person = await join(browser, room, name, balancer.url);
     people.push(person);
     return person;
   };

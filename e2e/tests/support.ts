@@ -12,8 +12,16 @@ export function uniqueRoom(prefix = 'e2e'): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export async function openLobby(browser: Browser, roomId: string, name: string, init?: () => void): Promise<Person> {
-  const context = await browser.newContext();
+export interface OpenOptions {
+  /** A script run in the page before the app (e.g. to simulate a refused permission). */
+  init?: () => void;
+  /** Another server than the suite's own (a test's own process, or a balancer). */
+  baseURL?: string;
+}
+
+export async function openLobby(browser: Browser, roomId: string, name: string, options: OpenOptions = {}): Promise<Person> {
+  const { init, baseURL } = options;
+  const context = await browser.newContext(baseURL ? { baseURL } : {});
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -42,8 +50,8 @@ export async function waitJoined(person: Person): Promise<void> {
     .toBe('joined');
 }
 
-export async function join(browser: Browser, roomId: string, name: string): Promise<Person> {
-  const person = await openLobby(browser, roomId, name);
+export async function join(browser: Browser, roomId: string, name: string, baseURL?: string): Promise<Person> {
+  const person = await openLobby(browser, roomId, name, { baseURL });
   await clickJoin(person);
   await waitJoined(person);
   return person;
