@@ -61,6 +61,6 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,
     stdout: 'pipe',
-    env: { PORT: String(E2E_PORT), HOST: '127.0.0.1', NODE_ENV: 'production', MAX_CONNECTIONS_PER_IP: '200' },
+    env: { PORT: String(E2E_PORT), HOST: '127.0.0.1', NODE_ENV: 'production', MAX_CONNECTIONS_PER_IP: '200', LOG_LEVEL: 'warn' },
   },
 });

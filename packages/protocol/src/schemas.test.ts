@@ -111,6 +111,7 @@ const cases: Case[] = [
         self: participant,
         participants: [participant],
         iceServers: [{ urls: 'stun:stun.example.org' }, { urls: ['turn:t.example.org'], username: 'u', credential: 'c' }],
+        iceTransportPolicy: 'all',
         maxRoomSize: 8,
         resumeToken: 'abcdefghijklmnopqrstuvwxyz012345',
         resumeGraceMs: 30000,

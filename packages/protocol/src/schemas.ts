@@ -104,6 +104,8 @@ export const JoinResultSchema = z.strictObject({
   self: ParticipantSchema,
   participants: z.array(ParticipantSchema),
   iceServers: z.array(IceServerSchema),
+  /** `relay` makes every connection go through TURN (hides addresses from peers; needs TURN_URLS). */
+  iceTransportPolicy: z.enum(['all', 'relay']),
   maxRoomSize: z.number().int().positive(),
   /** Present it in `resume` after a reconnect to stay the same participant. Rotated on every resume. */
   resumeToken: z.string().min(16).max(LIMITS.resumeTokenMaxLength),

@@ -47,6 +47,8 @@ export const EnvSchema = z.object({
   /** Shared with coturn (`static-auth-secret`); used to mint short-lived credentials, never sent to browsers. */
   TURN_SECRET: z.string().optional(),
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
+  /** `relay` forces every peer connection through TURN, so participants never learn each other's addresses. */
+  ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
@@ -77,6 +79,7 @@ export interface AppConfig {
   turnUrls: string[];
   turnSecret: string | undefined;
   turnTtlSeconds: number;
+  iceTransportPolicy: 'all' | 'relay';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   logFormat: 'json' | 'pretty';
   metricsToken: string | undefined;
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     turnUrls: e.TURN_URLS,
     turnSecret: e.TURN_SECRET,
     turnTtlSeconds: e.TURN_TTL_SECONDS,
+    iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
     metricsToken: e.METRICS_TOKEN,
@@ -140,7 +144,9 @@ function isWeakSecret(secret: string | undefined): boolean {
 
 /** Secrets: a TURN server needs its shared secret; in production it must not be weak or an example value. */
 function secretProblems(e: z.infer<typeof EnvSchema>): string[] {
-  if (e.TURN_URLS.length === 0) return [];
+  if (e.TURN_URLS.length === 0) {
+    return e.ICE_TRANSPORT_POLICY === 'relay' ? ['ICE_TRANSPORT_POLICY: relay needs a TURN server (set TURN_URLS and TURN_SECRET)'] : [];
+  }
   if (e.TURN_SECRET === undefined) {
     return ["TURN_SECRET: required when TURN_URLS is set (the same value as coturn's static-auth-secret)"];
   }

@@ -258,6 +258,7 @@ export class SignalingService {
       self,
       participants: others,
       iceServers: this.turn.iceServersFor(self.id),
+      iceTransportPolicy: this.config.iceTransportPolicy,
       maxRoomSize: this.config.maxRoomSize,
       resumeToken: await this.sessions.issue(self.id),
       resumeGraceMs: this.config.resumeGraceMs,

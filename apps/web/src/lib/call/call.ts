@@ -39,6 +39,7 @@ export class Call extends Emitter<CallEvents> {
   readonly participants = new Map<string, RemoteParticipant>();
   readonly negotiations: NegotiationCounts = { offersSent: 0, answersSent: 0, offersReceived: 0, answersReceived: 0 };
   private iceServers: RTCIceServer[] = [];
+  private iceTransportPolicy: RTCIceTransportPolicy = 'all';
   private lastSentMedia: MediaState | undefined;
   private resumeToken: string | undefined;
   /** Counts rejoins as a new participant (the server had forgotten us), for diagnostics. */
@@ -105,6 +106,7 @@ export class Call extends Emitter<CallEvents> {
     this.selfId = result.self.id;
     this.selfName = result.self.name;
     this.iceServers = result.iceServers as RTCIceServer[];
+    this.iceTransportPolicy = result.iceTransportPolicy;
     this.resumeToken = result.resumeToken;
     this.lastSentMedia = result.self.media;
     // We are the newcomer: we make the first offer to everyone already here.
@@ -156,6 +158,7 @@ export class Call extends Emitter<CallEvents> {
       remoteId: participant.id,
       polite: isPolite(selfId, participant.id),
       iceServers: this.iceServers,
+      iceTransportPolicy: this.iceTransportPolicy,
       initiator,
       localTracks: () => ({ audio: this.media.audioTrack, video: this.media.videoTrack, stream: this.media.stream }),
       sendDescription: (description) => this.signaling.sendDescription(participant.id, description),

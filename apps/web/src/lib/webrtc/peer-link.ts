@@ -14,6 +14,7 @@ export interface PeerLinkOptions {
   remoteId: string;
   polite: boolean;
   iceServers: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** The side that learned of the other from the join roster makes the first offer; the other waits for it. */
   initiator: boolean;
   localTracks: () => LocalTracks;
@@ -65,7 +66,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     super();
     this.options = options;
     this.remoteId = options.remoteId;
-    this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' });
+    this.pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+      bundlePolicy: 'max-bundle',
+    });
     this.pc.addEventListener('track', ({ track }) => this.onTrack(track));
     this.pc.addEventListener('icecandidate', ({ candidate }) => {
       // A null candidate means gathering finished; the remote side needs nothing for it.

@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { ServerProcess } from './server-process.js';
+import { closeAll, expectFullMesh, expectNoErrors, expectVideoFlowing, join, uniqueRoom, type Person } from './support.js';
+
+const TURN_PORT = 34_781;
+const SECRET = 'e2e-turn-secret-0123456789abcdef';
+const PROJECT_CONFIG = fileURLToPath(new URL('../../deploy/coturn/turnserver.conf', import.meta.url));
+
+/**
+ * The real coturn with the project's config. Test-only overrides: listen and relay on loopback and
+ * allow the loopback peer (the project config denies loopback and private peers).
+ */
+async function startCoturn(): Promise<ChildProcess> {
+  const child = spawn(
+    'turnserver',
+    [
+      '-c', PROJECT_CONFIG,
+      `--static-auth-secret=${SECRET}`,
+      '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${TURN_PORT}`,
+      '--allow-loopback-peers', '--allowed-peer-ip=127.0.0.1',
+      '--no-tls', '--no-dtls', '--db=/tmp/meshmeet-e2e-turndb.sqlite', '--pidfile=/tmp/meshmeet-e2e-turn.pid',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 10_000;
+  while (!/Total auth threads|IO method/.test(output)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`turnserver did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return child;
+}
+
+/** Candidates a relay-only RTCPeerConnection gathers with the given TURN server (and the errors it reports). */
+function gatherRelay(page: Page, server: RTCIceServer) {
+  return page.evaluate(async (iceServer) => {
+    const pc = new RTCPeerConnection({ iceServers: [iceServer], iceTransportPolicy: 'relay' });
+    const types: string[] = [];
+    const errors: number[] = [];
+    pc.addEventListener('icecandidate', ({ candidate }) => candidate?.type && types.push(candidate.type));
+    pc.addEventListener('icecandidateerror', (event) => errors.push((event as RTCPeerConnectionIceErrorEvent).errorCode));
+    pc.createDataChannel('probe');
+    await pc.setLocalDescription();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5_000);
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    pc.close();
+    return { types, errors };
+  }, server);
+}
+
+test('a relay-only call through the real coturn with credentials from the app; expired and forged ones are refused', async ({ browser }) => {
+  const coturn = await startCoturn();
+  const server = new ServerProcess(3106, {
+    TURN_URLS: `turn:127.0.0.1:${TURN_PORT}?transport=udp`,
+    TURN_SECRET: SECRET,
+    ICE_TRANSPORT_POLICY: 'relay',
+  });
+  await server.start();
+  const people: Person[] = [];
+  try {
+    const room = uniqueRoom('turn');
+    people.push(await join(browser, room, 'Ada', server.url), await join(browser, room, 'Bob', server.url));
+    await expectFullMesh(people);
+    await expectVideoFlowing(people[0]!, 'Bob');
+    await expectVideoFlowing(people[1]!, 'Ada');
+
+    const [ada] = people as [Person];
+    const path = await ada.page.evaluate(async () => {
+      const [participant] = [...window.__meshmeet!.call.participants.values()];
+      const pc = participant!.link.pc;
+      const stats = new Map<string, Record<string, unknown>>();
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.set(String(s.id), s));
+      const transport = [...stats.values()].find((s) => s.type === 'transport');
+      const pair = stats.get(String(transport?.selectedCandidatePairId));
+      const config = pc.getConfiguration();
+      return {
+        local: stats.get(String(pair?.localCandidateId))?.candidateType,
+        remote: stats.get(String(pair?.remoteCandidateId))?.candidateType,
+        policy: config.iceTransportPolicy,
+        turn: config.iceServers?.[0] as RTCIceServer,
+        selfId: window.__meshmeet!.call.selfId,
+      };
+    });
+    expect(path).toMatchObject({ local: 'relay', remote: 'relay', policy: 'relay' });
+    // The credential is the app's: `<expiry>:<participant id>`, never the shared secret.
+    expect(path.turn.username).toMatch(new RegExp(`^\\d+:${path.selfId}$`));
+    expect(path.turn.credential).not.toBe(SECRET);
+
+    const probe = await ada.context.newPage();
+    await probe.goto(server.url);
+    const valid = await gatherRelay(probe, path.turn);
+    expect(valid.types).toContain('relay');
+    const forged = await gatherRelay(probe, { ...path.turn, credential: Buffer.from('not the right hmac').toString('base64') });
+    expect(forged.types).toEqual([]);
+    expect(forged.errors).toContain(401);
+    const expiredUser = `${Math.floor(Date.now() / 1000) - 60}:${path.selfId}`;
+    const expired = await gatherRelay(probe, {
+      urls: path.turn.urls,
+      username: expiredUser,
+      credential: createHmac('sha1', SECRET).update(expiredUser).digest('base64'),
+    });
+    expect(expired.types).toEqual([]);
+    expect(expired.errors).toContain(401);
+    console.log(`TURN: valid credential -> ${valid.types.join(',')}; forged -> errors ${forged.errors.join(',')}; expired -> errors ${expired.errors.join(',')}`);
+    expectNoErrors(people);
+  } finally {
+    await closeAll(people);
+    await server.kill();
+    coturn.kill('SIGKILL');
+  }
+});
