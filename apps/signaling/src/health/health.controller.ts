@@ -28,7 +28,10 @@ export class HealthController {
   private async ping(redis: RedisConnections) {
     const indicator = this.indicators.check('redis');
     try {
-      await redis.command.ping();
+      await Promise.race([
+        redis.command.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000)),
+      ]);
       return indicator.up();
     } catch {
       return indicator.down({ message: 'Redis is unreachable' });

@@ -2,7 +2,12 @@ import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '
 import { createClient } from 'redis';
 
 function createCommandClient(url: string) {
-  return createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) } });
+  return createClient({
+    url,
+    // While Redis is unreachable, commands fail at once (a join gets an error) instead of queueing.
+    disableOfflineQueue: true,
+    socket: { reconnectStrategy: (retries) => Math.min(retries * 100, 2_000), connectTimeout: 2_000 },
+  });
 }
 
 export type RedisClient = ReturnType<typeof createCommandClient>;
@@ -26,8 +31,15 @@ export async function connectRedis(url: string): Promise<RedisConnections> {
   return { command, pub, sub };
 }
 
+/** Closes gracefully, or at once when Redis does not answer within a second. */
 export async function disconnectRedis(connections: RedisConnections): Promise<void> {
-  await Promise.allSettled([connections.command.quit(), connections.pub.quit(), connections.sub.quit()]);
+  await Promise.allSettled(
+    [connections.command, connections.pub, connections.sub].map((client) =>
+      Promise.race([client.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]).finally(() => {
+        if (client.isOpen) client.destroy();
+      }),
+    ),
+  );
 }
 
 /** Closes the connections once the socket.io server (which publishes through them) is closed. */

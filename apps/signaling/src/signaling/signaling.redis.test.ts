@@ -145,4 +145,16 @@ describe('several signaling instances sharing a real Redis', () => {
     console.info(`instance killed: movers resumed on the other after ${resumedMs} ms; a client that never returned was removed after ${ghostGoneMs} ms`);
     for (const client of [survivor, ...movers, ghost]) client.disconnect();
   }, 40_000);
+
+  it('reports readiness from Redis: ready while it answers, not ready when it is gone', async () => {
+    const own = await startRedis(17_379 + Math.floor(Math.random() * 1_000));
+    const instance = await SignalingHarness.start({ redisUrl: own.url, redisPrefix: 'ready:' });
+    instances.push(instance);
+    const ready = await fetch(`${instance.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', info: { redis: { status: 'up' } } });
+    await own.stop();
+    await expect.poll(async () => (await fetch(`${instance.url}/readyz`)).status, { timeout: 5_000 }).toBe(503);
+    expect((await fetch(`${instance.url}/healthz`)).status).toBe(200);
+  });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@meshmeet/protocol';
+import { loadConfig } from '../config/config.schema.js';
 import { nextEvent, record, SignalingHarness, sleep } from '../test-support/signaling-harness.js';
 
 const offer = { type: 'offer', sdp: 'v=0\r\n' } as const;
@@ -88,5 +89,23 @@ describe('session resume (real server, real socket.io clients)', () => {
     expect(await left).toEqual({ id: bob.joined.self.id });
     const response = await (await server.connect()).timeout(2_000).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token: bob.joined.resumeToken });
     expect(response).toMatchObject({ ok: false, error: { code: 'session_unknown' } });
+  });
+
+  it('notices a connection that went silent within ping interval + timeout (default 10 s + 5 s)', async () => {
+    expect(loadConfig({}).pingIntervalMs + loadConfig({}).pingTimeoutMs).toBeLessThanOrEqual(15_000);
+    server = await SignalingHarness.start({ pingIntervalMs: 1_000, pingTimeoutMs: 1_000, resumeGraceMs: 100 });
+    const ada = await server.participant('room', 'Ada');
+    const bob = await server.participant('room', 'Bob');
+    // Bob's network dies silently: no close frame, no more pongs.
+    const engine = bob.client.io.engine as unknown as { _sendPacket: (type: string, ...rest: unknown[]) => void };
+    const send = engine._sendPacket.bind(engine);
+    engine._sendPacket = (type, ...rest) => {
+      if (type !== 'pong') send(type, ...rest);
+    };
+    const silentAt = Date.now();
+    const left = await nextEvent(ada.client, 'participant-left', 6_000);
+    const noticedMs = Date.now() - silentAt;
+    expect(left).toEqual({ id: bob.joined.self.id });
+    expect(noticedMs).toBeLessThanOrEqual(2_000 + 1_000 + 500);
   });
 });

@@ -1,5 +1,6 @@
 import type { IceCandidate, SessionDescription } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
+import { IceRestartPolicy, type LinkHealth } from './ice-restart-policy.js';
 import { CandidateQueue, decideOnDescription } from './negotiation.js';
 
 export type MediaKind = 'audio' | 'video';
@@ -22,13 +23,7 @@ export interface PeerLinkOptions {
   sendCandidate: (candidate: IceCandidate) => void;
 }
 
-/** What the UI shows for a pair: `failed` means repeated ICE restarts did not help. */
-export type LinkHealth = 'connecting' | 'connected' | 'reconnecting' | 'failed';
-
-/** How long ICE may stay `disconnected` before this pair restarts ICE. */
-export const ICE_DISCONNECTED_RESTART_MS = 3_000;
-/** ICE restarts in a row without reaching `connected` before the pair is shown as failed. */
-export const MAX_ICE_RESTARTS = 3;
+export type { LinkHealth } from './ice-restart-policy.js';
 
 export interface PeerLinkEvents extends Record<string, unknown> {
   /** The remote stream gained a track. */
@@ -58,9 +53,12 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** Inbound signaling is applied strictly in order, one message at a time. */
   private inbound: Promise<void> = Promise.resolve();
   private closed = false;
-  private iceRestarts = 0;
-  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
-  health: LinkHealth = 'connecting';
+  private readonly iceRestarts = new IceRestartPolicy({
+    restartIce: () => {
+      if (!this.closed) this.pc.restartIce();
+    },
+    healthChanged: (health) => this.emit('health', health),
+  });
 
   constructor(options: PeerLinkOptions) {
     super();
@@ -77,7 +75,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       if (candidate && !this.closed) this.options.sendCandidate(candidate.toJSON() as IceCandidate);
     });
     this.pc.addEventListener('negotiationneeded', () => void this.makeOffer());
-    this.pc.addEventListener('iceconnectionstatechange', () => this.onIceState());
+    this.pc.addEventListener('iceconnectionstatechange', () => this.iceRestarts.onIceState(this.pc.iceConnectionState));
     this.pc.addEventListener('connectionstatechange', () => this.emit('connectionState', this.pc.connectionState));
     if (options.initiator) {
       const local = options.localTracks();
@@ -89,6 +87,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
 
   get connectionState(): RTCPeerConnectionState {
     return this.pc.connectionState;
+  }
+
+  get health(): LinkHealth {
+    return this.iceRestarts.health;
   }
 
   handleDescription(description: SessionDescription): Promise<void> {
@@ -129,44 +131,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.disconnectedTimer);
+    this.iceRestarts.dispose();
     this.pc.close();
     for (const track of this.remoteStream.getTracks()) track.stop();
     this.clear();
-  }
-
-  private onIceState(): void {
-    const state = this.pc.iceConnectionState;
-    clearTimeout(this.disconnectedTimer);
-    if (state === 'connected' || state === 'completed') {
-      this.iceRestarts = 0;
-      this.setHealth('connected');
-    } else if (state === 'disconnected') {
-      // Often transient (a Wi-Fi hiccup): give ICE a moment to recover on its own first.
-      this.disconnectedTimer = setTimeout(() => {
-        if (this.pc.iceConnectionState === 'disconnected') this.restartIce();
-      }, ICE_DISCONNECTED_RESTART_MS);
-    } else if (state === 'failed') {
-      this.restartIce();
-    }
-  }
-
-  /** Restarts ICE on this pair only; after repeated failures the pair is reported as failed. */
-  private restartIce(): void {
-    if (this.closed) return;
-    if (this.iceRestarts >= MAX_ICE_RESTARTS) {
-      this.setHealth('failed');
-      return;
-    }
-    this.iceRestarts += 1;
-    this.setHealth('reconnecting');
-    this.pc.restartIce();
-  }
-
-  private setHealth(health: LinkHealth): void {
-    if (this.health === health) return;
-    this.health = health;
-    this.emit('health', health);
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
