@@ -13,6 +13,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
+  // A library's rejected promise (e.g. a publish while Redis is briefly down) must not take every call
+  // on this instance down with it: log it and keep serving.
+  process.on('unhandledRejection', (reason) => console.error('unhandled rejection:', reason));
   // Nest's shutdown hooks close the app on SIGTERM/SIGINT; this bounds how long that may take.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -1,13 +1,11 @@
 import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { createClient } from 'redis';
 
+const socket = { reconnectStrategy: (retries: number) => Math.min(retries * 100, 2_000), connectTimeout: 2_000 };
+
 function createCommandClient(url: string) {
-  return createClient({
-    url,
-    // While Redis is unreachable, commands fail at once (a join gets an error) instead of queueing.
-    disableOfflineQueue: true,
-    socket: { reconnectStrategy: (retries) => Math.min(retries * 100, 2_000), connectTimeout: 2_000 },
-  });
+  // While Redis is unreachable, room commands fail at once (a join gets an error) instead of queueing.
+  return createClient({ url, disableOfflineQueue: true, socket });
 }
 
 export type RedisClient = ReturnType<typeof createCommandClient>;
@@ -23,8 +21,9 @@ export const REDIS = Symbol('REDIS');
 
 export async function connectRedis(url: string): Promise<RedisConnections> {
   const command = createCommandClient(url);
-  const pub = command.duplicate();
-  const sub = command.duplicate();
+  // The adapter's publications wait for a reconnect rather than fail during a short Redis blip.
+  const pub = createClient({ url, socket });
+  const sub = createClient({ url, socket });
   // Errors surface as rejected commands and in /readyz; the clients reconnect by themselves.
   for (const client of [command, pub, sub]) client.on('error', () => {});
   await Promise.all([command.connect(), pub.connect(), sub.connect()]);

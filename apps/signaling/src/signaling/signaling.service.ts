@@ -180,8 +180,9 @@ export class SignalingService {
   /** Graceful shutdown: tell every client to reconnect (to this server once back, or another instance). */
   notifyShutdown(reconnectAfterMs: number): void {
     if (!this.server) return;
-    this.server.emit('server-shutdown', { reconnectAfterMs });
-    this.server.disconnectSockets(true);
+    // Only this instance's clients: with several instances the others keep theirs.
+    this.server.local.emit('server-shutdown', { reconnectAfterMs });
+    this.server.local.disconnectSockets(true);
   }
 
   /** Test and diagnostics view of what this instance holds. */
