@@ -1,5 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { closeAll, expectFullMesh, expectNoErrors, expectVideoFlowing, join, uniqueRoom, type Person } from './support.js';
+import {
+  clickJoin,
+  closeAll,
+  expectFullMesh,
+  expectNoErrors,
+  expectVideoFlowing,
+  join,
+  openLobby,
+  uniqueRoom,
+  waitJoined,
+  type Person,
+} from './support.js';
 
 function negotiationTotal(person: Person): Promise<number> {
   return person.page.evaluate(() => {
@@ -64,6 +75,55 @@ test('switching camera and microphone mid-call keeps video flowing without a new
   expect([await negotiationTotal(ada), await negotiationTotal(bob)]).toEqual(negotiationsBefore);
   // The old camera was released.
   expect(await ada.page.evaluate(() => window.__meshmeet!.call.media.stream.getVideoTracks().length)).toBe(1);
+  expectNoErrors([ada, bob]);
+  await closeAll([ada, bob]);
+});
+
+test('an unplugged camera falls back to another one mid-call, and a plugged-in device appears in the pickers', async ({ browser }) => {
+  const room = uniqueRoom();
+  const ada = await openLobby(browser, room, 'Ada', {
+    init: () => {
+      // Fake devices cannot be unplugged: let the test hide some and add others, as the OS would.
+      const original = navigator.mediaDevices.enumerateDevices.bind(navigator.mediaDevices);
+      const state = { hidden: new Set<string>(), added: [] as MediaDeviceInfo[] };
+      (window as unknown as { deviceState: typeof state }).deviceState = state;
+      navigator.mediaDevices.enumerateDevices = async () => [
+        ...(await original()).filter((device) => !state.hidden.has(device.deviceId)),
+        ...state.added,
+      ];
+    },
+  });
+  const cameraPicker = ada.page.getByLabel('Camera', { exact: true });
+  await expect(cameraPicker.locator('option')).toHaveCount(3);
+  const cameras = await cameraPicker.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  await cameraPicker.selectOption(cameras[2]!);
+  await clickJoin(ada);
+  await waitJoined(ada);
+  const bob = await join(browser, room, 'Bob');
+  await expectFullMesh([ada, bob]);
+  expect((await sentVideoDevice(ada))[0]).toBe(cameras[2]);
+  await expectVideoFlowing(bob, 'Ada');
+
+  // Unplug the camera in use: the app falls back to a remaining camera without renegotiating.
+  const negotiations = await negotiationTotal(ada);
+  await ada.page.evaluate((id) => {
+    (window as unknown as { deviceState: { hidden: Set<string> } }).deviceState.hidden.add(id);
+    navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+  }, cameras[2]!);
+  await expect.poll(async () => (await sentVideoDevice(ada))[0]).toBe(cameras[0]);
+  await expectVideoFlowing(bob, 'Ada');
+  expect(await negotiationTotal(ada)).toBe(negotiations);
+  await ada.page.getByRole('button', { name: 'Devices' }).click();
+  await expect(cameraPicker.locator('option')).toHaveCount(2);
+  await expect(cameraPicker).toHaveValue(cameras[0]!);
+
+  // Plug in a new camera: it shows up in the picker.
+  await ada.page.evaluate(() => {
+    const device = { deviceId: 'usb-camera', groupId: 'usb', kind: 'videoinput', label: 'USB camera', toJSON: () => ({}) };
+    (window as unknown as { deviceState: { added: unknown[] } }).deviceState.added.push(device);
+    navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+  });
+  await expect(cameraPicker.locator('option', { hasText: 'USB camera' })).toHaveCount(1);
   expectNoErrors([ada, bob]);
   await closeAll([ada, bob]);
 });
