@@ -100,6 +100,20 @@ test('the signaling server is killed and restarted: media keeps flowing, the ros
     await expectFullMesh(people);
     await expectVideoFlowing(dee, 'Ada');
     await expectVideoFlowing(people[0]!, 'Dee');
+    // With three remote participants every link sends a smaller picture (see videoEncodingFor).
+    await expect
+      .poll(() =>
+        dee.page.evaluate(async () => {
+          const widths: number[] = [];
+          for (const participant of window.__meshmeet!.call.participants.values()) {
+            (await participant.link.pc.getStats()).forEach((s: Record<string, unknown>) => {
+              if (s.type === 'outbound-rtp' && s.kind === 'video' && typeof s.frameWidth === 'number') widths.push(s.frameWidth);
+            });
+          }
+          return widths;
+        }),
+      )
+      .toEqual([427, 427, 427]); // 640 / 1.5
     expectNoErrors(people, /ERR_CONNECTION_REFUSED/);
   } finally {
     await closeAll(people);

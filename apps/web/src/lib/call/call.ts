@@ -3,6 +3,7 @@ import { Emitter } from '../emitter.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
 import { isPolite } from '../webrtc/negotiation.js';
 import { PeerLink, type LinkHealth } from '../webrtc/peer-link.js';
+import { videoEncodingFor } from '../webrtc/video-encoding.js';
 import type { LocalMedia } from './local-media.js';
 
 export interface RemoteParticipant {
@@ -182,7 +183,14 @@ export class Call extends Emitter<CallEvents> {
       this.negotiations[key] += 1;
     });
     this.participants.set(participant.id, remote);
+    this.adaptVideoToRoomSize();
     this.emit('change', undefined);
+  }
+
+  /** Every link sends less as the mesh grows (see videoEncodingFor). */
+  private adaptVideoToRoomSize(): void {
+    const encoding = videoEncodingFor(this.participants.size);
+    for (const participant of this.participants.values()) void participant.link.setVideoEncoding(encoding);
   }
 
   private removeParticipant(id: string): void {
@@ -191,6 +199,7 @@ export class Call extends Emitter<CallEvents> {
     this.removals += 1;
     participant.link.close();
     this.participants.delete(id);
+    this.adaptVideoToRoomSize();
     this.emit('change', undefined);
   }
 

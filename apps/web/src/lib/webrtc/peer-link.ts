@@ -2,6 +2,7 @@ import type { IceCandidate, SessionDescription } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
 import { IceRestartPolicy, type LinkHealth } from './ice-restart-policy.js';
 import { CandidateQueue, decideOnDescription } from './negotiation.js';
+import type { VideoEncoding } from './video-encoding.js';
 
 export type MediaKind = 'audio' | 'video';
 
@@ -53,6 +54,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** Inbound signaling is applied strictly in order, one message at a time. */
   private inbound: Promise<void> = Promise.resolve();
   private closed = false;
+  private videoEncoding: VideoEncoding | undefined;
   private readonly iceRestarts = new IceRestartPolicy({
     restartIce: () => {
       if (!this.closed) this.pc.restartIce();
@@ -99,6 +101,37 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
 
   handleCandidate(candidate: IceCandidate): Promise<void> {
     return this.enqueue(() => this.applyCandidate(candidate));
+  }
+
+  /**
+   * Limits the video this link sends (resolution, frame rate, bitrate) with setParameters: no
+   * renegotiation. Applied again after each negotiation, when the sender's encodings exist.
+   */
+  async setVideoEncoding(encoding: VideoEncoding): Promise<void> {
+    this.videoEncoding = encoding;
+    await this.applyVideoEncoding();
+  }
+
+  private async applyVideoEncoding(): Promise<void> {
+    const sender = this.transceiverFor('video')?.sender;
+    const wanted = this.videoEncoding;
+    if (!sender || !wanted || this.closed) return;
+    const parameters = sender.getParameters();
+    const [encoding] = parameters.encodings ?? [];
+    if (!encoding) return; // not negotiated yet
+    if (
+      encoding.maxBitrate === wanted.maxBitrate &&
+      encoding.scaleResolutionDownBy === wanted.scaleResolutionDownBy &&
+      encoding.maxFramerate === wanted.maxFramerate
+    ) {
+      return;
+    }
+    Object.assign(encoding, wanted);
+    try {
+      await sender.setParameters(parameters);
+    } catch (error) {
+      console.warn('meshmeet: could not limit the video sent on a link', error);
+    }
   }
 
   /** Puts a new local track (or none) on this link's sender of that kind, without renegotiating. */
@@ -196,6 +229,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       }
     }
     for (const candidate of this.pendingCandidates.drain()) await this.addCandidate(candidate);
+    if (this.pc.signalingState === 'stable') await this.applyVideoEncoding();
   }
 
   private async applyCandidate(candidate: IceCandidate): Promise<void> {
