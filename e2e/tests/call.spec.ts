@@ -115,3 +115,45 @@ test('with the camera blocked a person joins audio-only and is told why', async 
   expectNoErrors([ada, bob]);
   await closeAll([ada, bob]);
 });
+
+test('with camera and microphone blocked a person still joins to see and hear the others', async ({ browser }) => {
+  const room = uniqueRoom();
+  const ada = await join(browser, room, 'Ada');
+  const bob = await openLobby(browser, room, 'Bob', {
+    init: () => {
+      navigator.mediaDevices.getUserMedia = async () => {
+        throw new DOMException('Permission denied', 'NotAllowedError');
+      };
+    },
+  });
+  await expect(bob.page.getByText('Access to your camera is blocked')).toBeVisible();
+  await expect(bob.page.getByText('Access to your microphone is blocked')).toBeVisible();
+  await expect(bob.page.getByText('You can still join to see and hear the others.')).toBeVisible();
+  await clickJoin(bob);
+  await waitJoined(bob);
+  await expectFullMesh([ada, bob]);
+  await expectVideoFlowing(bob, 'Ada');
+  await expectAudioFlowing(bob, 'Ada');
+  await expect(tileOf(ada, 'Bob').getByTestId('camera-off')).toBeVisible();
+  await expect(tileOf(ada, 'Bob').getByTestId('muted')).toBeVisible();
+  expectNoErrors([ada, bob]);
+  await closeAll([ada, bob]);
+});
+
+test('the chosen speaker is applied to every remote audio element', async ({ browser }) => {
+  const room = uniqueRoom();
+  const ada = await join(browser, room, 'Ada');
+  const bob = await join(browser, room, 'Bob');
+  await expectFullMesh([ada, bob]);
+  await ada.page.getByRole('button', { name: 'Devices' }).click();
+  const speakerPicker = ada.page.getByLabel('Speaker', { exact: true });
+  const speakers = await speakerPicker.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  expect(speakers.length).toBeGreaterThan(1);
+  const chosen = speakers.find((id) => id !== 'default')!;
+  await speakerPicker.selectOption(chosen);
+  await expect
+    .poll(() => ada.page.evaluate(() => [...document.querySelectorAll('audio')].map((audio) => (audio as HTMLAudioElement & { sinkId: string }).sinkId)))
+    .toEqual([chosen]);
+  expectNoErrors([ada, bob]);
+  await closeAll([ada, bob]);
+});
