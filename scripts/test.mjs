@@ -31,7 +31,7 @@ timed('system packages', () => {
     process.exit(1);
   }
   run('apt-get', ['update', '-q']);
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
+  run('apt-get', ['install', '-y', '-q', ...missing], {
     env: { DEBIAN_FRONTEND: 'noninteractive' },
   });
 });
