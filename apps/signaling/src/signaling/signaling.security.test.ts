@@ -304,7 +304,19 @@ describe('signaling security (real server, real socket.io clients)', () => {
       // Throttled now, even with the right passcode, for this address and room.
       expect(await attempt(passcode)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
       expect((await server.signaling.resources()).participants).toBe(1);
+      // Message bodies are not logged either, relayed or refused.
+      const friend = await server.connect();
+      const joinedFriend = await friend.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'locked', name: 'Friend', media, passcode });
+      expect(joinedFriend).toMatchObject({ ok: true });
+      const friendId = joinedFriend.ok ? joinedFriend.self.id : '';
+      const relayed = nextEvent(friend, 'description');
+      const secretSdp = 'v=0\r\no=- 4242 2 IN IP4 203.0.113.7\r\n';
+      await owner.timeout(2_000).emitWithAck('description', { to: friendId, description: { type: 'offer', sdp: secretSdp } });
+      expect((await relayed).description.sdp).toBe(secretSdp);
+      await owner.timeout(2_000).emitWithAck('candidate', { to: friendId, candidate: { candidate: 'candidate:9 1 udp 1 203.0.113.7 4242 typ host' } });
+      await raw(owner).timeout(2_000).emitWithAck('description', { to: friendId, description: { type: 'offer', sdp: secretSdp }, extra: 1 });
       const all = lines.join('');
+      expect(all).not.toContain('203.0.113.7');
       expect(all).toContain('participant joined');
       expect(all).not.toContain(passcode);
       expect(all).not.toContain('wrong guess');
