@@ -305,16 +305,15 @@ describe('signaling security (real server, real socket.io clients)', () => {
       expect(await attempt(passcode)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
       expect((await server.signaling.resources()).participants).toBe(1);
       // Message bodies are not logged either, relayed or refused.
-      const friend = await server.connect();
-      const joinedFriend = await friend.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'locked', name: 'Friend', media, passcode });
-      expect(joinedFriend).toMatchObject({ ok: true });
-      const friendId = joinedFriend.ok ? joinedFriend.self.id : '';
-      const relayed = nextEvent(friend, 'description');
+      const sender = await server.participant('plain', 'Sender');
+      const friend = await server.participant('plain', 'Friend');
+      const friendId = friend.joined.self.id;
+      const relayed = nextEvent(friend.client, 'description');
       const secretSdp = 'v=0\r\no=- 4242 2 IN IP4 203.0.113.7\r\n';
-      await owner.timeout(2_000).emitWithAck('description', { to: friendId, description: { type: 'offer', sdp: secretSdp } });
+      await sender.client.timeout(2_000).emitWithAck('description', { to: friendId, description: { type: 'offer', sdp: secretSdp } });
       expect((await relayed).description.sdp).toBe(secretSdp);
-      await owner.timeout(2_000).emitWithAck('candidate', { to: friendId, candidate: { candidate: 'candidate:9 1 udp 1 203.0.113.7 4242 typ host' } });
-      await raw(owner).timeout(2_000).emitWithAck('description', { to: friendId, description: { type: 'offer', sdp: secretSdp }, extra: 1 });
+      await sender.client.timeout(2_000).emitWithAck('candidate', { to: friendId, candidate: { candidate: 'candidate:9 1 udp 1 203.0.113.7 4242 typ host' } });
+      await raw(sender.client).timeout(2_000).emitWithAck('description', { to: friendId, description: { type: 'offer', sdp: secretSdp }, extra: 1 });
       const all = lines.join('');
       expect(all).not.toContain('203.0.113.7');
       expect(all).toContain('participant joined');
