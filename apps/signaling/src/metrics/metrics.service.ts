@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { RoomStore } from '../rooms/room-store.js';
 
 /**
  * Prometheus metrics. One registry per app instance (not prom-client's global one), so several
@@ -15,13 +16,6 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly rooms = new Gauge({ name: 'meshmeet_rooms', help: 'Rooms with at least one participant.', registers: [this.registry] });
-
-  readonly participants = new Gauge({
-    name: 'meshmeet_participants',
-    help: 'Participants in all rooms.',
-    registers: [this.registry],
-  });
 
   readonly roomSize = new Histogram({
     name: 'meshmeet_room_size_participants',
@@ -65,7 +59,24 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(rooms: RoomStore) {
     collectDefaultMetrics({ register: this.registry, prefix: 'meshmeet_' });
+    // Room and participant totals are read from the store when Prometheus scrapes, not on every join
+    // and leave: with Redis that count walks every room. A failed read keeps the last value.
+    const gauge = (name: string, help: string, read: (counts: { rooms: number; participants: number }) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          try {
+            this.set(read(await rooms.counts()));
+          } catch {
+            // store unreachable: /readyz reports it
+          }
+        },
+      });
+    gauge('meshmeet_rooms', 'Rooms with at least one participant.', (counts) => counts.rooms);
+    gauge('meshmeet_participants', 'Participants in all rooms.', (counts) => counts.participants);
   }
 }

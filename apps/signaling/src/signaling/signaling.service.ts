@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   CLIENT_EVENTS,
-    PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
   type ClientEventName,
   type CandidateOut,
   type ClientToServerEvents,
@@ -123,7 +123,6 @@ export class SignalingService {
     await this.attachSocket(socket, roomId, self.id);
     socket.to(roomChannel(roomId)).emit('participant-joined', { participant: self });
     this.metrics.roomSize.observe(others.length + 1);
-    void this.updateGauges();
     this.metrics.joinDuration.observe((performance.now() - startedAt) / 1000);
     // Room ids and names are the participants' business: log only the server-assigned id.
     this.logger.info({ participant: self.id, present: others.length + 1 }, 'participant joined');
@@ -245,7 +244,6 @@ export class SignalingService {
       if (!left) return;
       await this.sessions.end(participantId);
       this.requireServer().to(roomChannel(left.roomId)).emit('participant-left', { id: participantId });
-      await this.updateGauges();
     } catch (error) {
       this.logger.error({ err: error, participant: participantId }, 'could not remove a participant');
     }
@@ -264,12 +262,6 @@ export class SignalingService {
       resumeToken: await this.sessions.issue(self.id),
       resumeGraceMs: this.config.resumeGraceMs,
     };
-  }
-
-  private async updateGauges(): Promise<void> {
-    const counts = await this.rooms.counts();
-    this.metrics.rooms.set(counts.rooms);
-    this.metrics.participants.set(counts.participants);
   }
 
   private requireServer(): SignalingServer {

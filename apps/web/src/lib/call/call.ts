@@ -1,5 +1,6 @@
 import type { ErrorPayload, JoinResult, MediaState, Participant } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
+import { markOnce } from '../marks.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
 import { isPolite } from '../webrtc/negotiation.js';
 import { PeerLink, type LinkHealth } from '../webrtc/peer-link.js';
@@ -103,13 +104,18 @@ export class Call extends Emitter<CallEvents> {
     this.setStatus('left');
   }
 
-  private applyJoin(result: JoinResult): void {
-    this.selfId = result.self.id;
-    this.selfName = result.self.name;
+  /** What a join and a resume reply both carry for this session. */
+  private applySession(result: JoinResult): void {
     this.iceServers = result.iceServers as RTCIceServer[];
     this.iceTransportPolicy = result.iceTransportPolicy;
     this.resumeToken = result.resumeToken;
     this.lastSentMedia = result.self.media;
+  }
+
+  private applyJoin(result: JoinResult): void {
+    this.selfId = result.self.id;
+    this.selfName = result.self.name;
+    this.applySession(result);
     // We are the newcomer: we make the first offer to everyone already here.
     for (const participant of result.participants) this.addParticipant(participant, true);
     this.setStatus('joined');
@@ -122,9 +128,7 @@ export class Call extends Emitter<CallEvents> {
    */
   private applyResume(result: JoinResult): void {
     this.resumes += 1;
-    this.resumeToken = result.resumeToken;
-    this.iceServers = result.iceServers as RTCIceServer[];
-    this.lastSentMedia = result.self.media;
+    this.applySession(result);
     const present = new Set(result.participants.map((p) => p.id));
     for (const id of [...this.participants.keys()]) if (!present.has(id)) this.removeParticipant(id);
     for (const participant of result.participants) {
@@ -173,9 +177,7 @@ export class Call extends Emitter<CallEvents> {
     link.on('track', () => this.emit('change', undefined));
     link.on('connectionState', (state) => {
       remote.connectionState = state;
-      if (state === 'connected' && performance.getEntriesByName('meshmeet:first-peer-connected').length === 0) {
-        performance.mark('meshmeet:first-peer-connected');
-      }
+      if (state === 'connected') markOnce('meshmeet:first-peer-connected');
       this.emit('change', undefined);
     });
     link.on('negotiation', ({ direction, type }) => {

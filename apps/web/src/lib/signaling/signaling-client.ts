@@ -1,4 +1,5 @@
 import {
+  AckResponseSchema,
   CLIENT_EVENTS,
   PROTOCOL_VERSION,
   SERVER_EVENTS,
@@ -22,7 +23,7 @@ const JOIN_TIMEOUT_MS = 8_000;
 /** Fire-and-forget messages still get an acknowledgement; a refusal is worth a warning, not an exception. */
 function reportFailure(event: string) {
   return (response: unknown) => {
-    const parsed = CLIENT_EVENTS.leave.ack.safeParse(response);
+    const parsed = AckResponseSchema.safeParse(response);
     if (parsed.success && !parsed.data.ok) console.warn(`meshmeet: server refused "${event}": ${parsed.data.error.code}`);
   };
 }
