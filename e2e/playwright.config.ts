@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { E2E_SERVER_ENV } from './tests/server-process.js';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const BASE_URL = `http://localhost:${E2E_PORT}`;
@@ -61,6 +62,6 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,
     stdout: 'pipe',
-    env: { PORT: String(E2E_PORT), HOST: '127.0.0.1', NODE_ENV: 'production', MAX_CONNECTIONS_PER_IP: '200', LOG_LEVEL: 'warn' },
+    env: { ...E2E_SERVER_ENV, PORT: String(E2E_PORT), HOST: '127.0.0.1', PUBLIC_URL: BASE_URL },
   },
 });

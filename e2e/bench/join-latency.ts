@@ -20,7 +20,8 @@ const SIZES = (process.env.SIZES ?? '2,4').split(',').map(Number);
 const RUN_TIMEOUT_MS = 30_000;
 
 const server = spawn(process.execPath, ['../apps/signaling/dist/main.js'], {
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'test' },
+  // Every bench participant comes from 127.0.0.1: lift the per-address budgets.
+  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'test', JOINS_PER_MINUTE_PER_ADDRESS: '10000', NEW_ROOMS_PER_HOUR_PER_ADDRESS: '10000' },
   stdio: 'ignore',
 });
 

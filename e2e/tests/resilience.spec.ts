@@ -124,7 +124,8 @@ test('the signaling server is killed and restarted: media keeps flowing, the ros
 test('two instances behind Redis: the instance two of three are on is killed, they resume on the other without a glitch', async ({ browser }) => {
   const redis = new RedisProcess(16_481);
   await redis.start();
-  const env = { REDIS_URL: redis.url, REDIS_PREFIX: `e2e-${Date.now()}:` };
+  // People open the balancer's address: that is the public origin of both instances.
+  const env = { REDIS_URL: redis.url, REDIS_PREFIX: `e2e-${Date.now()}:`, PUBLIC_URL: 'http://localhost:3105' };
   const [first, second] = [new ServerProcess(3103, env), new ServerProcess(3104, env)];
   await Promise.all([first.start(), second.start()]);
   const balancer = new TcpBalancer(3105, [first.port, second.port]);

@@ -9,7 +9,12 @@ test('the ninth person is told the room is full', async ({ browser }) => {
   const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
   // Eight lightweight participants (plain socket.io clients) fill the room without eight browsers.
   for (let i = 0; i < 8; i++) {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(BASE_URL, { transports: ['websocket'], reconnection: false });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(BASE_URL, {
+      transports: ['websocket'],
+      reconnection: false,
+      // A non-browser client sends the app's Origin like a browser on its page would.
+      extraHeaders: { origin: BASE_URL },
+    });
     sockets.push(socket);
     const response = await socket.timeout(5_000).emitWithAck('join', {
       protocol: PROTOCOL_VERSION,

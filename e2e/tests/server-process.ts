@@ -3,6 +3,20 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../apps/signaling/dist/main.js', import.meta.url));
 
+/**
+ * Settings every e2e server runs with: production mode, and per-address budgets loose enough for a
+ * whole suite whose participants all come from 127.0.0.1.
+ */
+export const E2E_SERVER_ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  MAX_CONNECTIONS_PER_IP: '200',
+  JOINS_PER_MINUTE_PER_ADDRESS: '10000',
+  NEW_ROOMS_PER_HOUR_PER_ADDRESS: '10000',
+  TURN_CREDENTIALS_PER_HOUR_PER_ADDRESS: '10000',
+  METRICS_TOKEN: 'e2e-metrics-token-0123456789',
+};
+
 /** A signaling server process the test controls (kill, restart), serving the built web client. */
 export class ServerProcess {
   private child: ChildProcess | undefined;
@@ -21,11 +35,10 @@ export class ServerProcess {
     this.child = spawn(process.execPath, [MAIN], {
       env: {
         ...process.env,
+        ...E2E_SERVER_ENV,
         PORT: String(this.port),
         HOST: '127.0.0.1',
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        MAX_CONNECTIONS_PER_IP: '200',
+        PUBLIC_URL: this.url,
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@meshmeet/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { listeningUrl, MAIN, startServer, type Started } from './test-support/processes.js';
+import { clientOptions, listeningUrl, MAIN, PRODUCTION_ENV, startServer, type Started } from './test-support/processes.js';
 
 describe('the server process', () => {
   const running: Started[] = [];
@@ -17,7 +17,7 @@ describe('the server process', () => {
 
   it('refuses to start in production with a missing or example TURN secret, naming the variable only', async () => {
     for (const secret of [undefined, 'change-me', 'short']) {
-      const server = startServer({ NODE_ENV: 'production', TURN_URLS: 'turn:turn.example.org:3478', ...(secret ? { TURN_SECRET: secret } : {}) });
+      const server = startServer({ ...PRODUCTION_ENV, TURN_URLS: 'turn:turn.example.org:3478', ...(secret ? { TURN_SECRET: secret } : {}) });
       running.push(server);
       const { code } = await server.exited;
       expect(code).toBe(1);
@@ -35,10 +35,10 @@ describe('the server process', () => {
   });
 
   it('on SIGTERM tells clients to reconnect and exits within the shutdown bound', async () => {
-    const server = startServer({ NODE_ENV: 'production', SHUTDOWN_TIMEOUT_MS: '3000' });
+    const server = startServer({ ...PRODUCTION_ENV, SHUTDOWN_TIMEOUT_MS: '3000' });
     running.push(server);
     const url = await listeningUrl(server);
-    const client: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], reconnection: false });
+    const client: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, clientOptions());
     await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('connect_error', reject));
     expect(
       await client.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'r', name: 'A', media: { audio: true, video: true } }),

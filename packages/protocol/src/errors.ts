@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'passcode_required',
   'wrong_passcode',
+  'room_not_protected',
   'session_unknown',
   'internal_error',
 ] as const;
@@ -26,6 +27,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   rate_limited: 'Too many messages. Slow down.',
   passcode_required: 'This room is protected by a passcode.',
   wrong_passcode: 'That passcode is not right.',
+  room_not_protected: 'This room is not protected by a passcode: join without one.',
   session_unknown: 'This session is no longer known to the server. Join again.',
   internal_error: 'Something went wrong on the server.',
 };

@@ -1,109 +1,218 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { MediaState, Participant } from '@meshmeet/protocol';
 import { ProtocolError } from '../common/protocol.error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
-import { hashPasscode, verifyPasscode } from './passcode.js';
-
-import { type JoinedRoom, type LeftRoom, RoomStore } from './room-store.js';
+import { PasscodeHasher } from './passcode.js';
+import {
+  type Admission,
+  hashToken,
+  type LeftRoom,
+  type ParticipantRecord,
+  type ResumedSeat,
+  RoomStore,
+  type Seat,
+} from './room-store.js';
 
 /** 96 random bits, URL-safe: unguessable, and used by clients as a tie-breaker for politeness. */
 export function newParticipantId(): string {
   return randomBytes(12).toString('base64url');
 }
 
+export function newResumeToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+interface Member {
+  participant: Participant;
+  roomId: string;
+  tokenHash: string;
+  /** The socket holding the participant; undefined while it is away. */
+  connection?: string;
+  /** Set exactly while away: removes the participant when the grace period ends. */
+  grace?: { timer: NodeJS.Timeout; until: number };
+}
+
 interface Room {
-  /** Participants by id; insertion order is join order. */
-  participants: Map<string, Participant>;
+  /** Member ids; insertion order is join order. */
+  members: Set<string>;
   /** scrypt hash of the passcode set by the room's creator, if any. */
   passcodeHash?: string;
 }
 
-/** Room membership in this process's memory (one instance, no Redis). */
-@Injectable()
-export class MemoryRoomStore extends RoomStore {
-  private readonly rooms = new Map<string, Room>();
-  /** participantId -> roomId */
-  private readonly roomOf = new Map<string, string>();
+type StoreConfig = Pick<AppConfig, 'maxRoomSize' | 'passcodeRetentionMs'>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'maxRoomSize'>) {
+/**
+ * Rooms, participants and resume sessions in this process's memory (one instance, no Redis). Every
+ * state change is synchronous once its slow part (passcode hashing) is done, so each is atomic.
+ */
+@Injectable()
+export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
+  private readonly rooms = new Map<string, Room>();
+  private readonly members = new Map<string, Member>();
+  private readonly participantByToken = new Map<string, string>();
+  /** Passcodes of rooms that emptied, so nobody else can take the room id over for a while. */
+  private readonly retainedPasscodes = new Map<string, { hash: string; until: number }>();
+  private readonly pruneTimer: NodeJS.Timeout;
+  private expired: (participantId: string) => void = () => {};
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: StoreConfig,
+    private readonly hasher: PasscodeHasher,
+  ) {
     super();
+    this.pruneTimer = setInterval(() => this.pruneRetained(Date.now()), 60_000).unref();
   }
 
-  /**
-   * Adds a participant with a fresh server-assigned id. Whoever creates a room may protect it with
-   * a passcode; everyone joining it later must give the same passcode.
-   */
-  async join(roomId: string, name: string, media: MediaState, passcode?: string): Promise<JoinedRoom> {
+  async join(admission: Admission): Promise<Seat> {
+    const { roomId, passcode } = admission;
     // Hashing and verifying are asynchronous; if the room changed meanwhile (created, emptied,
     // re-created), decide again against the room as it is now.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const before = this.rooms.get(roomId);
+      const room = this.rooms.get(roomId);
+      const stored = this.passcodeOf(roomId);
       let newHash: string | undefined;
-      if (before?.passcodeHash !== undefined) {
+      if (stored !== undefined) {
         if (passcode === undefined) throw new ProtocolError('passcode_required');
-        if (!(await verifyPasscode(passcode, before.passcodeHash))) throw new ProtocolError('wrong_passcode');
-      } else if (before === undefined && passcode !== undefined) {
-        newHash = await hashPasscode(passcode);
+        if (!(await this.hasher.verify(passcode, stored))) throw new ProtocolError('wrong_passcode');
+      } else if (passcode !== undefined) {
+        if (room) throw new ProtocolError('room_not_protected');
+        newHash = await this.hasher.hash(passcode);
       }
-      if (this.rooms.get(roomId) !== before) continue;
-      return this.admit(roomId, before ?? { participants: new Map(), passcodeHash: newHash }, name, media);
+      if (this.rooms.get(roomId) !== room || this.passcodeOf(roomId) !== stored) continue;
+      return this.admit(admission, room ?? { members: new Set(), passcodeHash: stored ?? newHash });
     }
     throw new ProtocolError('internal_error');
   }
 
-  private admit(roomId: string, room: Room, name: string, media: MediaState): JoinedRoom {
-    if (room.participants.size >= this.config.maxRoomSize) throw new ProtocolError('room_full');
+  private admit({ roomId, name, media, connection }: Admission, room: Room): Seat {
+    if (room.members.size >= this.config.maxRoomSize) throw new ProtocolError('room_full');
     const self: Participant = { id: newParticipantId(), name, media: { ...media } };
-    const others = [...room.participants.values()].map((p) => structuredClone(p));
-    room.participants.set(self.id, self);
+    const others = this.participantsOf(room);
+    const resumeToken = newResumeToken();
+    const member: Member = { participant: self, roomId, tokenHash: hashToken(resumeToken), connection };
+    room.members.add(self.id);
     this.rooms.set(roomId, room);
-    this.roomOf.set(self.id, roomId);
-    return { roomId, self: structuredClone(self), others };
+    this.retainedPasscodes.delete(roomId);
+    this.members.set(self.id, member);
+    this.participantByToken.set(member.tokenHash, self.id);
+    return { roomId, self: structuredClone(self), others, resumeToken };
   }
 
-  // `onlyIfExpired` needs no check here: this instance's grace timers are cancelled on resume.
-  async leave(participantId: string): Promise<LeftRoom | undefined> {
-    const roomId = this.roomOf.get(participantId);
-    if (roomId === undefined) return undefined;
-    this.roomOf.delete(participantId);
-    const room = this.rooms.get(roomId);
-    const participant = room?.participants.get(participantId);
-    room?.participants.delete(participantId);
-    // Empty rooms are freed at once (with their passcode) so ids do not accumulate.
-    if (room && room.participants.size === 0) this.rooms.delete(roomId);
-    return participant ? { roomId, participant } : undefined;
+  async resume(token: string, connection: string): Promise<ResumedSeat | undefined> {
+    const tokenHash = hashToken(token);
+    const id = this.participantByToken.get(tokenHash);
+    const member = id === undefined ? undefined : this.members.get(id);
+    if (!member) return undefined;
+    // Consumed here, in the same synchronous step that hands the participant over.
+    this.participantByToken.delete(tokenHash);
+    const previousConnection = member.connection;
+    this.endGrace(member);
+    member.connection = connection;
+    const resumeToken = newResumeToken();
+    member.tokenHash = hashToken(resumeToken);
+    this.participantByToken.set(member.tokenHash, member.participant.id);
+    const room = this.rooms.get(member.roomId)!;
+    const others = this.participantsOf(room).filter((p) => p.id !== member.participant.id);
+    return { roomId: member.roomId, self: structuredClone(member.participant), others, resumeToken, previousConnection };
+  }
+
+  async detach(participantId: string, connection: string, graceMs: number): Promise<boolean> {
+    const member = this.members.get(participantId);
+    if (!member || member.connection !== connection) return false;
+    member.connection = undefined;
+    const until = Date.now() + graceMs;
+    member.grace = { until, timer: setTimeout(() => this.expired(participantId), graceMs) };
+    return true;
+  }
+
+  async leave(participantId: string, options: { onlyIfExpired?: boolean } = {}): Promise<LeftRoom | undefined> {
+    const member = this.members.get(participantId);
+    if (!member) return undefined;
+    if (options.onlyIfExpired && (member.connection !== undefined || (member.grace?.until ?? 0) > Date.now())) return undefined;
+    this.endGrace(member);
+    this.members.delete(participantId);
+    this.participantByToken.delete(member.tokenHash);
+    const room = this.rooms.get(member.roomId);
+    room?.members.delete(participantId);
+    if (room && room.members.size === 0) {
+      // Empty rooms are freed at once; a passcode outlives them so the id cannot be squatted.
+      this.rooms.delete(member.roomId);
+      if (room.passcodeHash !== undefined && this.config.passcodeRetentionMs > 0) {
+        this.retainedPasscodes.set(member.roomId, { hash: room.passcodeHash, until: Date.now() + this.config.passcodeRetentionMs });
+      }
+    }
+    return { roomId: member.roomId, participant: structuredClone(member.participant) };
   }
 
   async setMedia(participantId: string, media: MediaState): Promise<string> {
-    const roomId = this.roomOf.get(participantId);
-    const participant = roomId === undefined ? undefined : this.rooms.get(roomId)?.participants.get(participantId);
-    if (roomId === undefined || !participant) throw new ProtocolError('not_in_room');
-    participant.media = { ...media };
-    return roomId;
+    const member = this.members.get(participantId);
+    if (!member) throw new ProtocolError('not_in_room');
+    member.participant.media = { ...media };
+    return member.roomId;
   }
 
   async sharedRoom(a: string, b: string): Promise<string | undefined> {
-    const roomId = this.roomOf.get(a);
-    return roomId !== undefined && roomId === this.roomOf.get(b) ? roomId : undefined;
-  }
-
-  async find(participantId: string): Promise<{ roomId: string; participant: Participant } | undefined> {
-    const roomId = this.roomOf.get(participantId);
-    const participant = roomId === undefined ? undefined : this.rooms.get(roomId)?.participants.get(participantId);
-    return roomId !== undefined && participant ? { roomId, participant: structuredClone(participant) } : undefined;
+    const roomId = this.members.get(a)?.roomId;
+    return roomId !== undefined && roomId === this.members.get(b)?.roomId ? roomId : undefined;
   }
 
   async roster(roomId: string): Promise<Participant[]> {
-    return [...(this.rooms.get(roomId)?.participants.values() ?? [])].map((p) => structuredClone(p));
+    const room = this.rooms.get(roomId);
+    return room ? this.participantsOf(room) : [];
   }
 
-  async size(roomId: string): Promise<number> {
-    return this.rooms.get(roomId)?.participants.size ?? 0;
+  async roomExists(roomId: string): Promise<boolean> {
+    return this.rooms.has(roomId) || this.passcodeOf(roomId) !== undefined;
   }
 
-  async counts(): Promise<{ rooms: number; participants: number }> {
-    return { rooms: this.rooms.size, participants: this.roomOf.size };
+  async counts(): Promise<{ rooms: number; participants: number; retainedPasscodes: number }> {
+    return { rooms: this.rooms.size, participants: this.members.size, retainedPasscodes: this.retainedPasscodes.size };
+  }
+
+  async records(): Promise<ParticipantRecord[]> {
+    return [...this.members.values()].map((m) => ({
+      id: m.participant.id,
+      roomId: m.roomId,
+      ...(m.connection !== undefined ? { connection: m.connection } : {}),
+      ...(m.grace ? { deadline: m.grace.until } : {}),
+    }));
+  }
+
+  onExpired(handler: (participantId: string) => void): void {
+    this.expired = handler;
+  }
+
+  /** One instance: nothing to renew, a participant lives as long as this process. */
+  renewLeasesOf(): void {}
+
+  onModuleDestroy(): void {
+    clearInterval(this.pruneTimer);
+    for (const member of this.members.values()) this.endGrace(member);
+  }
+
+  private participantsOf(room: Room): Participant[] {
+    return [...room.members].map((id) => structuredClone(this.members.get(id)!.participant));
+  }
+
+  private passcodeOf(roomId: string): string | undefined {
+    const room = this.rooms.get(roomId);
+    if (room) return room.passcodeHash;
+    const retained = this.retainedPasscodes.get(roomId);
+    if (retained && retained.until <= Date.now()) {
+      this.retainedPasscodes.delete(roomId);
+      return undefined;
+    }
+    return retained?.hash;
+  }
+
+  private endGrace(member: Member): void {
+    if (member.grace) clearTimeout(member.grace.timer);
+    member.grace = undefined;
+  }
+
+  private pruneRetained(now: number): void {
+    for (const [roomId, retained] of this.retainedPasscodes) if (retained.until <= now) this.retainedPasscodes.delete(roomId);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashPasscode, PasscodeThrottle, verifyPasscode } from './passcode.js';
+import { ProtocolError } from '../common/protocol.error.js';
+import { hashPasscode, PasscodeHasher, verifyPasscode } from './passcode.js';
 
 describe('passcode hashing', () => {
   it('verifies the right passcode only and never contains it', async () => {
@@ -16,19 +17,18 @@ describe('passcode hashing', () => {
   });
 });
 
-describe('PasscodeThrottle', () => {
-  it('blocks after too many failures in the window, then forgets them', () => {
-    const throttle = new PasscodeThrottle(3, 1_000);
-    for (let i = 0; i < 3; i++) throttle.recordFailure('ip|room', i);
-    expect(throttle.isBlocked('ip|room', 10)).toBe(true);
-    expect(throttle.isBlocked('other|room', 10)).toBe(false);
-    expect(throttle.isBlocked('ip|room', 1_500)).toBe(false);
-    expect(throttle.size).toBe(0);
-  });
-
-  it('stays bounded in size', () => {
-    const throttle = new PasscodeThrottle(3, 60_000, 100);
-    for (let i = 0; i < 1_000; i++) throttle.recordFailure(`key-${i}`, 0);
-    expect(throttle.size).toBe(100);
+describe('PasscodeHasher', () => {
+  it('runs one hash at a time, queues a bounded number and refuses the rest at once', async () => {
+    const hasher = new PasscodeHasher({ concurrency: 1, maxQueued: 2 });
+    const attempts = Array.from({ length: 6 }, (_, i) => hasher.hash(`code-${i}`));
+    const settled = await Promise.allSettled(attempts);
+    const refused = settled.filter((r) => r.status === 'rejected');
+    expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(refused).toHaveLength(3);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'rate_limited' });
+    expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(ProtocolError);
+    expect(hasher.queued).toBe(0);
+    // After the burst the hasher works again.
+    expect(await hasher.verify('code-0', await hasher.hash('code-0'))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { ProtocolError } from '../common/protocol.error.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 const KEY_LENGTH = 32;
@@ -19,42 +20,52 @@ export async function verifyPasscode(passcode: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+export interface HasherLimits {
+  /** Hashes running at once. scrypt runs on libuv's pool (4 threads), which also reads static files. */
+  concurrency: number;
+  /** Hashes allowed to wait; beyond this a join is refused with `rate_limited` at once. */
+  maxQueued: number;
+}
+
+export const DEFAULT_HASHER_LIMITS: HasherLimits = { concurrency: 1, maxQueued: 16 };
+
 /**
- * Wrong-passcode attempts per (address, room) in a sliding window. Bounded in size and pruned as it
- * is used, so it needs no timer and cannot grow without limit.
+ * Passcode hashing with bounded concurrency and a bounded queue. One scrypt takes ~75 ms of a pool
+ * thread; unbounded, a flood of passcode joins occupied every pool thread and made the app's own
+ * files take seconds to load. Bounded, a flood costs one pool thread and fails fast.
  */
-export class PasscodeThrottle {
-  private readonly failures = new Map<string, number[]>();
+export class PasscodeHasher {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
-  constructor(
-    private readonly maxFailures = 5,
-    private readonly windowMs = 60_000,
-    private readonly maxKeys = 10_000,
-  ) {}
+  constructor(private readonly limits: HasherLimits = DEFAULT_HASHER_LIMITS) {}
 
-  isBlocked(key: string, now: number): boolean {
-    return this.recent(key, now).length >= this.maxFailures;
+  hash(passcode: string): Promise<string> {
+    return this.run(() => hashPasscode(passcode));
   }
 
-  recordFailure(key: string, now: number): void {
-    const recent = this.recent(key, now);
-    recent.push(now);
-    if (!this.failures.has(key) && this.failures.size >= this.maxKeys) {
-      // Evict the oldest key (Map keeps insertion order).
-      const oldest = this.failures.keys().next().value;
-      if (oldest !== undefined) this.failures.delete(oldest);
+  verify(passcode: string, stored: string): Promise<boolean> {
+    return this.run(() => verifyPasscode(passcode, stored));
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limits.concurrency) {
+      if (this.waiting.length >= this.limits.maxQueued) throw new ProtocolError('rate_limited');
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running += 1;
     }
-    this.failures.set(key, recent);
-  }
-
-  get size(): number {
-    return this.failures.size;
-  }
-
-  private recent(key: string, now: number): number[] {
-    const recent = (this.failures.get(key) ?? []).filter((at) => now - at < this.windowMs);
-    if (recent.length === 0) this.failures.delete(key);
-    else this.failures.set(key, recent);
-    return recent;
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next waiter, or free it.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
   }
 }

@@ -1,10 +1,27 @@
+import { createHash } from 'node:crypto';
 import type { MediaState, Participant } from '@meshmeet/protocol';
 
-export interface JoinedRoom {
+export interface Admission {
+  roomId: string;
+  name: string;
+  media: MediaState;
+  passcode?: string;
+  /** The connection (socket id) that will hold the new participant. */
+  connection: string;
+}
+
+export interface Seat {
   roomId: string;
   self: Participant;
-  /** Everyone who was already in the room, in join order. */
+  /** Everyone else in the room, in join order. */
   others: Participant[];
+  /** Present it in `resume` to take the participant over from another connection. */
+  resumeToken: string;
+}
+
+export interface ResumedSeat extends Seat {
+  /** The connection that held the participant until now, if it had not been noticed as gone. */
+  previousConnection?: string;
 }
 
 export interface LeftRoom {
@@ -12,37 +29,69 @@ export interface LeftRoom {
   participant: Participant;
 }
 
+/** One participant as the store sees it (diagnostics and invariant checks; walks every participant). */
+export interface ParticipantRecord {
+  id: string;
+  roomId: string;
+  /** The connection that holds the participant; absent while it is away. */
+  connection?: string;
+  /** When it is removed unless renewed (Redis lease) or resumed (grace period), in ms since the epoch. */
+  deadline?: number;
+}
+
+/** A connected participant on this instance, whose lease the store keeps renewing while it lives. */
+export interface LiveParticipant {
+  participantId: string;
+  connection: string;
+}
+
 /**
- * Room membership: the single source of truth for who is in which room. In memory on one instance,
- * or in Redis shared by every instance (`REDIS_URL`). Capacity and passcode checks are atomic.
+ * Rooms, participants and resume sessions: the single source of truth for who is in which room and
+ * which connection holds them. In memory on one instance, or in Redis shared by every instance
+ * (`REDIS_URL`). Every state change is one atomic step that checks its preconditions itself, so
+ * concurrent joins, resumes and disconnects on any instance cannot leave a participant with two
+ * connections, or with none and no deadline.
+ *
+ * Invariant: every participant is held by exactly one connection, or by none and has a deadline.
  */
 export abstract class RoomStore {
-  /** Adds a participant with a fresh server-assigned id (checks capacity and the room's passcode). */
-  abstract join(roomId: string, name: string, media: MediaState, passcode?: string): Promise<JoinedRoom>;
   /**
-   * Removes a participant; undefined when it was not there. With `onlyIfExpired`, only if its resume
-   * grace period ran out (it did not come back meanwhile, on any instance).
+   * Adds a participant with a fresh server-assigned id, held by `connection`. Checks capacity and
+   * the room's passcode (which whoever creates the room may set, and which outlives its last member
+   * for the retention period).
+   */
+  abstract join(admission: Admission): Promise<Seat>;
+  /**
+   * Consumes a resume token and hands its participant to `connection`: of several resumes with the
+   * same token exactly one gets it. Undefined when the token is unknown or already used.
+   */
+  abstract resume(token: string, connection: string): Promise<ResumedSeat | undefined>;
+  /**
+   * The connection dropped: the participant waits `graceMs` for a resume. Only the connection that
+   * holds the participant can do this (false otherwise: a resume already moved it elsewhere).
+   */
+  abstract detach(participantId: string, connection: string, graceMs: number): Promise<boolean>;
+  /**
+   * Removes a participant, exactly once across instances; undefined when it was not there. With
+   * `onlyIfExpired`, only if its deadline passed (it did not come back meanwhile, on any instance).
    */
   abstract leave(participantId: string, options?: { onlyIfExpired?: boolean }): Promise<LeftRoom | undefined>;
   /** Returns the participant's room. */
   abstract setMedia(participantId: string, media: MediaState): Promise<string>;
   /** The room both participants share, or undefined when they are not in the same room. */
   abstract sharedRoom(a: string, b: string): Promise<string | undefined>;
-  abstract find(participantId: string): Promise<{ roomId: string; participant: Participant } | undefined>;
   abstract roster(roomId: string): Promise<Participant[]>;
-  abstract counts(): Promise<{ rooms: number; participants: number }>;
+  /** Whether the room has members or a retained passcode: joining it creates nothing new. */
+  abstract roomExists(roomId: string): Promise<boolean>;
+  /** Totals kept as counters: constant cost whatever the number of rooms. */
+  abstract counts(): Promise<{ rooms: number; participants: number; retainedPasscodes: number }>;
+  /** Every participant with its holder and deadline. Walks everything: diagnostics and tests only. */
+  abstract records(): Promise<ParticipantRecord[]>;
+  /** Called (once per participant, across all instances) when a deadline passes. */
+  abstract onExpired(handler: (participantId: string) => void): void;
+  /** Where the store learns which participants are live here, to renew their leases (Redis). */
+  abstract renewLeasesOf(live: () => Iterable<LiveParticipant>): void;
 }
 
-/** Resume sessions: tokens, and the grace period of participants whose connection dropped. */
-export abstract class SessionStore {
-  /** A new resume token for the participant; the previous one stops working. */
-  abstract issue(participantId: string): Promise<string>;
-  abstract participantFor(token: string): Promise<string | undefined>;
-  /** The connection dropped: the participant expires after `graceMs` unless it comes back. */
-  abstract markAway(participantId: string, graceMs: number): Promise<void>;
-  abstract markBack(participantId: string): Promise<void>;
-  abstract end(participantId: string): Promise<void>;
-  /** Called (once per participant, across all instances) when a grace period runs out. */
-  abstract onExpired(handler: (participantId: string) => void): void;
-  abstract sessionCounts(): Promise<{ sessions: number; waiting: number }>;
-}
+/** Resume tokens are kept only as hashes. */
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');

@@ -1,22 +1,42 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { LIMITS } from '@meshmeet/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
-import type { RedisConnections } from '../redis/redis.module.js';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/config.schema.js';
+import { allowedOrigins, clientAddress, ConnectionCounter, isOriginAllowed, proxyTrust } from '../limits/connection-policy.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
-import { clientAddress, ConnectionCounter, isOriginAllowed } from './connection-policy.js';
+import type { RedisConnections } from '../redis/redis.module.js';
+
+/** The parts of an engine.io socket the outbound bound needs. */
+interface EngineSocket {
+  request: IncomingMessage;
+  transport: { socket?: { bufferedAmount?: number } };
+  on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void;
+  on(event: 'flush', listener: (buffer: { data?: unknown }[]) => void): void;
+  once(event: 'close', listener: () => void): void;
+  close(discard?: boolean): void;
+}
+
+const sizeOf = (data: unknown): number =>
+  typeof data === 'string' ? data.length : Buffer.isBuffer(data) ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
 
 /**
  * socket.io server options from configuration, and the checks made before a connection exists:
  * the Origin allow-list (in `allowRequest`, which engine.io applies to every transport, unlike CORS
- * which browsers do not enforce on WebSockets) and the per-address connection limit.
+ * which browsers do not enforce on WebSockets), the per-address connection limit, and a bound on
+ * what the server buffers for a client that does not read.
  */
 export class SignalingIoAdapter extends IoAdapter {
   readonly connections: ConnectionCounter;
+  private readonly trust: (address: string, hop: number) => boolean;
+  private origins?: Set<string>;
+  /** At most a few refusal log lines per minute: an attacker must not be able to flood the logs. */
+  private readonly refusalLogBudget = new RateLimiterMemory({ points: 10, duration: 60 });
 
   constructor(
     app: INestApplicationContext,
@@ -27,6 +47,7 @@ export class SignalingIoAdapter extends IoAdapter {
   ) {
     super(app);
     this.connections = new ConnectionCounter(config.maxConnectionsPerIp);
+    this.trust = proxyTrust(config.trustProxy);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -43,27 +64,71 @@ export class SignalingIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, merged as ServerOptions) as Server;
     // Several instances: broadcasts and per-participant deliveries go through Redis pub/sub.
     if (this.redis) server.adapter(createAdapter(this.redis.pub, this.redis.sub, { key: `${this.config.redisPrefix}socket.io` }));
-    server.engine.on('connection', (rawSocket: { request: IncomingMessage; once: (event: 'close', fn: () => void) => void }) => {
-      const address = clientAddress(rawSocket.request, this.config.trustProxy);
+    server.engine.on('connection', (rawSocket: EngineSocket) => {
+      const address = clientAddress(rawSocket.request, this.trust);
       this.connections.add(address);
       rawSocket.once('close', () => this.connections.remove(address));
+      this.boundOutboundBuffer(rawSocket);
     });
     return server;
   }
 
+  /**
+   * Frames for a client that does not read pile up in engine.io's write buffer and in the WebSocket's
+   * send buffer, without limit: 19 senders pushing 49 KB offers to one such reader grew the server by
+   * 200 MB. Past the configured bound the connection is closed (its participant waits in the grace
+   * period and resumes once the client reads again); the senders never notice.
+   */
+  private boundOutboundBuffer(rawSocket: EngineSocket): void {
+    let queued = 0;
+    let closed = false;
+    rawSocket.on('flush', (buffer) => {
+      for (const packet of buffer) queued -= sizeOf(packet.data);
+    });
+    rawSocket.on('packetCreate', (packet) => {
+      queued += sizeOf(packet.data);
+      if (closed) return;
+      const unsent = queued + (rawSocket.transport.socket?.bufferedAmount ?? 0);
+      if (unsent <= this.config.maxBufferedBytesPerConnection) return;
+      closed = true;
+      this.metrics.disconnectedForAbuse.inc({ reason: 'slow_reader' });
+      void this.logRefusal({ unsent }, 'dropping a connection that does not read what it is sent');
+      rawSocket.close(true);
+    });
+  }
+
   private admit(request: IncomingMessage): [string | null, boolean] {
-    if (!isOriginAllowed(request.headers.origin, request.headers.host, this.config.allowedOrigins)) {
+    if (!isOriginAllowed(request.headers, this.allowedOrigins())) {
       this.metrics.disconnectedForAbuse.inc({ reason: 'origin' });
-      this.log.warn({ origin: request.headers.origin?.slice(0, 200) }, 'refused a connection from a foreign origin');
+      void this.logRefusal({ origin: request.headers.origin?.slice(0, 200) ?? null }, 'refused a connection from a foreign or missing origin');
       return ['origin not allowed', false];
     }
     // engine.io calls allowRequest for the handshake and again for each polling request and upgrade
     // of an existing session; only new sessions count against the limit.
     const isNewSession = !new URL(request.url ?? '/', 'http://x').searchParams.has('sid');
-    if (isNewSession && !this.connections.hasRoom(clientAddress(request, this.config.trustProxy))) {
+    if (isNewSession && !this.connections.hasRoom(clientAddress(request, this.trust))) {
       this.metrics.disconnectedForAbuse.inc({ reason: 'per_ip_limit' });
+      void this.logRefusal({}, 'refused a connection over the per-address limit');
       return ['too many connections', false];
     }
     return [null, true];
+  }
+
+  /** Known once the HTTP server listens (tests listen on port 0). */
+  private allowedOrigins(): Set<string> {
+    if (this.origins) return this.origins;
+    const httpServer = this.httpServer as HttpServer | undefined;
+    const port = (httpServer?.address() as AddressInfo | null)?.port ?? this.config.port;
+    this.origins = allowedOrigins(this.config.publicUrl, this.config.allowedOrigins, port);
+    return this.origins;
+  }
+
+  private async logRefusal(fields: Record<string, unknown>, message: string): Promise<void> {
+    try {
+      await this.refusalLogBudget.consume('refusals');
+      this.log.warn(fields, message);
+    } catch {
+      // over the log budget: the metric still counts it
+    }
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type JoinResponse } from '@meshmeet/protocol';
 import { io } from 'socket.io-client';
 import { LEASE_MS } from '../rooms/redis-room.store.js';
-import { listeningUrl, startRedis, startServer, type Started } from '../test-support/processes.js';
+import { clientOptions, listeningUrl, PRODUCTION_ENV, startRedis, startServer, type Started } from '../test-support/processes.js';
 import { nextEvent, record, SignalingHarness, sleep, type TestClient } from '../test-support/signaling-harness.js';
 
 const offer = { type: 'offer', sdp: 'v=0\r\n' } as const;
@@ -100,12 +100,12 @@ describe('several signaling instances sharing a real Redis', () => {
 
   it('SIGKILL of an instance: its clients resume on the other one; a client that never returns is removed once', async () => {
     const redisPrefix = `kill-${Date.now()}:`;
-    const env = { REDIS_URL: redis.url, REDIS_PREFIX: redisPrefix, NODE_ENV: 'production', LOG_LEVEL: 'warn', RESUME_GRACE_MS: '30000' };
+    const env = { ...PRODUCTION_ENV, REDIS_URL: redis.url, REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'warn', RESUME_GRACE_MS: '30000' };
     const [first, second] = [startServer(env), startServer(env)];
     processes.push(first, second);
     const [urlA, urlB] = [await listeningUrl(first), await listeningUrl(second)];
     const connect = async (url: string) => {
-      const client: TestClient = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+      const client: TestClient = io(url, clientOptions());
       await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('connect_error', reject));
       return client;
     };

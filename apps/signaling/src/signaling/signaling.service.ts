@@ -8,7 +8,6 @@ import {
   type DescriptionOut,
   type JoinRequest,
   type JoinResult,
-  type Participant,
   type ResumeRequest,
   type MediaStateOut,
   type ServerToClientEvents,
@@ -20,12 +19,13 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { LOGGER } from '../logging/logging.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { PasscodeThrottle } from '../rooms/passcode.js';
-import { RoomStore, SessionStore } from '../rooms/room-store.js';
+import { AddressBudgets } from '../limits/address-budgets.js';
+import { addressKey, clientAddress, proxyTrust } from '../limits/connection-policy.js';
+import { type LiveParticipant, RoomStore, type Seat } from '../rooms/room-store.js';
 import { TurnService } from '../turn/turn.service.js';
-import { clientAddress } from './connection-policy.js';
+import { ConnectionQueue } from './connection-queue.js';
 import { replyWithError } from './error-reply.js';
-import { ConnectionRateLimiter, type RateLimitedKind } from './rate-limit.js';
+import { ConnectionRateLimiter, type RateLimitedKind } from '../limits/rate-limit.js';
 
 /** What the server remembers about a connection. Set only by the server, never from client input. */
 export interface SocketSession {
@@ -46,21 +46,32 @@ const isClientEvent = (event: unknown): event is ClientEventName =>
 @Injectable()
 export class SignalingService {
   private server?: SignalingServer;
-  private readonly passcodeThrottle = new PasscodeThrottle();
+  /** join, resume, leave and disconnect of one connection run one after another. */
+  private readonly queue = new ConnectionQueue<SignalingSocket>();
+  /** Participants held by this instance's sockets: their leases are renewed while the socket lives. */
+  private readonly heldHere = new Map<string, SignalingSocket>();
+  private readonly trust: (address: string, hop: number) => boolean;
 
   constructor(
     private readonly rooms: RoomStore,
-    private readonly sessions: SessionStore,
+    private readonly budgets: AddressBudgets,
     private readonly turn: TurnService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    sessions.onExpired((participantId) => void this.removeParticipant(participantId, { onlyIfExpired: true }));
+    this.trust = proxyTrust(config.trustProxy);
+    rooms.onExpired((participantId) => this.removeParticipant(participantId, { onlyIfExpired: true }));
+    rooms.renewLeasesOf(() => this.liveParticipants());
   }
 
   attach(server: SignalingServer): void {
     this.server = server;
+  }
+
+  /** The address budgets are kept under: the client's address as trusted proxies report it (IPv6 per /64). */
+  addressOf(socket: SignalingSocket): string {
+    return addressKey(clientAddress(socket.request, this.trust));
   }
 
   /**
@@ -95,38 +106,8 @@ export class SignalingService {
     });
   }
 
-  async join(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {
-    const startedAt = performance.now();
-    if (request.protocol !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_protocol');
-    if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
-    const throttleKey = `${clientAddress(socket.request, this.config.trustProxy)}|${request.roomId}`;
-    if (request.passcode !== undefined && this.passcodeThrottle.isBlocked(throttleKey, Date.now())) {
-      throw new ProtocolError('rate_limited');
-    }
-    // Claim the socket before awaiting so two concurrent joins on one socket cannot both pass.
-    socket.data.participantId = '';
-    let joined;
-    try {
-      joined = await this.rooms.join(request.roomId, request.name, request.media, request.passcode);
-    } catch (error) {
-      delete socket.data.participantId;
-      if (error instanceof ProtocolError && error.code === 'wrong_passcode') {
-        this.passcodeThrottle.recordFailure(throttleKey, Date.now());
-      }
-      throw error;
-    }
-    const { roomId, self, others } = joined;
-    if (socket.disconnected) {
-      await this.rooms.leave(self.id);
-      throw new ProtocolError('not_in_room');
-    }
-    await this.attachSocket(socket, roomId, self.id);
-    socket.to(roomChannel(roomId)).emit('participant-joined', { participant: self });
-    this.metrics.roomSize.observe(others.length + 1);
-    this.metrics.joinDuration.observe((performance.now() - startedAt) / 1000);
-    // Room ids and names are the participants' business: log only the server-assigned id.
-    this.logger.info({ participant: self.id, present: others.length + 1 }, 'participant joined');
-    return this.joinResult(roomId, self, others);
+  join(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {
+    return this.queue.run(socket, () => this.admit(socket, request));
   }
 
   /**
@@ -134,46 +115,29 @@ export class SignalingService {
    * shared state, or a move to another instance): same id, same room, nobody sees a leave. A token the
    * server does not know gets `session_unknown`, and the client joins afresh.
    */
-  async resume(socket: SignalingSocket, request: ResumeRequest): Promise<JoinResult> {
-    if (request.protocol !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_protocol');
-    if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
-    const participantId = await this.sessions.participantFor(request.token);
-    socket.data.participantId = ''; // claimed while awaiting, as in join
-    const found = participantId === undefined ? undefined : await this.rooms.find(participantId);
-    if (participantId === undefined || !found || socket.disconnected) {
-      socket.data.participantId = undefined;
-      throw new ProtocolError('session_unknown');
-    }
-    // The previous connection may not have been noticed as dead yet: it loses the participant quietly.
-    for (const previous of await this.requireServer().in(participantChannel(participantId)).fetchSockets()) {
-      if (previous.id === socket.id) continue;
-      previous.data.participantId = undefined;
-      previous.data.roomId = undefined;
-      previous.disconnect(true);
-    }
-    await this.sessions.markBack(participantId);
-    await this.attachSocket(socket, found.roomId, participantId);
-    const others = (await this.rooms.roster(found.roomId)).filter((p) => p.id !== participantId);
-    socket.to(roomChannel(found.roomId)).emit('participant-resumed', { participant: found.participant });
-    this.logger.info({ participant: participantId }, 'participant resumed');
-    return this.joinResult(found.roomId, found.participant, others);
+  resume(socket: SignalingSocket, request: ResumeRequest): Promise<JoinResult> {
+    return this.queue.run(socket, () => this.takeOver(socket, request));
   }
 
-  async leave(socket: SignalingSocket): Promise<{ ok: true }> {
-    const participantId = socket.data.participantId;
-    if (!participantId) throw new ProtocolError('not_in_room');
-    await this.detach(socket);
-    await this.removeParticipant(participantId);
-    return { ok: true };
+  leave(socket: SignalingSocket): Promise<{ ok: true }> {
+    return this.queue.run(socket, async () => {
+      const participantId = socket.data.participantId;
+      if (!participantId) throw new ProtocolError('not_in_room');
+      this.release(socket, { leaveChannels: true });
+      await this.removeParticipant(participantId);
+      return { ok: true } as const;
+    });
   }
 
   /** A dropped connection is not a leave: the participant waits for a resume during the grace period. */
-  async disconnect(socket: SignalingSocket): Promise<void> {
+  disconnect(socket: SignalingSocket): Promise<void> {
     this.metrics.connectedSockets.dec();
-    const participantId = socket.data.participantId;
-    if (!participantId) return;
-    await this.detach(socket);
-    await this.sessions.markAway(participantId, this.config.resumeGraceMs);
+    return this.queue.run(socket, async () => {
+      const participantId = socket.data.participantId;
+      if (!participantId) return;
+      this.release(socket, { leaveChannels: false });
+      await this.rooms.detach(participantId, socket.id, this.config.resumeGraceMs);
+    });
   }
 
   /** Graceful shutdown: tell every client to reconnect (to this server once back, or another instance). */
@@ -184,13 +148,14 @@ export class SignalingService {
     this.server.local.disconnectSockets(true);
   }
 
-  /** Test and diagnostics view of what this instance holds. */
-  async resources(): Promise<{ rooms: number; participants: number; sessions: number; passcodeThrottleKeys: number }> {
-    return {
-      ...(await this.rooms.counts()),
-      sessions: (await this.sessions.sessionCounts()).sessions,
-      passcodeThrottleKeys: this.passcodeThrottle.size,
-    };
+  /** Resolves once no join, resume, leave or disconnect is in progress on this instance. */
+  settled(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Diagnostics view of what the store holds (counters, no scan). */
+  async resources(): Promise<{ rooms: number; participants: number; retainedPasscodes: number }> {
+    return this.rooms.counts();
   }
 
   async relayDescription(socket: SignalingSocket, message: DescriptionOut): Promise<void> {
@@ -209,32 +174,112 @@ export class SignalingService {
     const from = socket.data.participantId;
     if (!from) throw new ProtocolError('not_in_room');
     const roomId = await this.rooms.setMedia(from, message.media);
+    if (socket.data.participantId !== from) return; // left or taken over meanwhile
     socket.to(roomChannel(roomId)).emit('media-state', { from, media: message.media });
     this.metrics.relayed.inc({ kind: 'media-state' });
+  }
+
+  private async admit(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {
+    const startedAt = performance.now();
+    if (request.protocol !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_protocol');
+    if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
+    if (!socket.connected) throw new ProtocolError('not_in_room');
+    const address = this.addressOf(socket);
+    await this.spend('join', address);
+    if (!(await this.rooms.roomExists(request.roomId))) await this.spend('new-room', address);
+    // Guesses are counted before the slow hash, so concurrent guesses cannot slip past the budget.
+    const passcodeKey = `${address}|${request.roomId}`;
+    if (request.passcode !== undefined) await this.spend('passcode', passcodeKey);
+    const seat = await this.rooms.join({ ...request, connection: socket.id });
+    if (request.passcode !== undefined) await this.budgets.giveBack('passcode', passcodeKey);
+    if (!socket.connected) {
+      // Gone while the store admitted it: nobody was told, so it leaves without a word.
+      await this.rooms.leave(seat.self.id);
+      throw new ProtocolError('not_in_room');
+    }
+    this.hold(socket, seat.roomId, seat.self.id);
+    socket.to(roomChannel(seat.roomId)).emit('participant-joined', { participant: seat.self });
+    this.metrics.roomSize.observe(seat.others.length + 1);
+    this.metrics.joinDuration.observe((performance.now() - startedAt) / 1000);
+    // Room ids and names are the participants' business: log only the server-assigned id.
+    this.logger.info({ participant: seat.self.id, present: seat.others.length + 1 }, 'participant joined');
+    return this.reply(seat, address);
+  }
+
+  private async takeOver(socket: SignalingSocket, request: ResumeRequest): Promise<JoinResult> {
+    if (request.protocol !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_protocol');
+    if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
+    if (!socket.connected) throw new ProtocolError('session_unknown');
+    const address = this.addressOf(socket);
+    await this.spend('join', address);
+    // Consumes the token: of two connections resuming with it at once, exactly one gets here.
+    const seat = await this.rooms.resume(request.token, socket.id);
+    if (!seat) throw new ProtocolError('session_unknown');
+    const participantId = seat.self.id;
+    // The previous connection may not have been noticed as dead yet: it loses the participant quietly.
+    if (seat.previousConnection && seat.previousConnection !== socket.id) this.evict(seat.previousConnection, participantId);
+    if (!socket.connected) {
+      // Closed while resuming: the participant is ours, so we start its grace period.
+      await this.rooms.detach(participantId, socket.id, this.config.resumeGraceMs);
+      throw new ProtocolError('session_unknown');
+    }
+    this.hold(socket, seat.roomId, participantId);
+    socket.to(roomChannel(seat.roomId)).emit('participant-resumed', { participant: seat.self });
+    this.logger.info({ participant: participantId }, 'participant resumed');
+    return this.reply(seat, address);
   }
 
   /** The sender's own id (stamped by the server) once the target is known to share its room. */
   private async checkTarget(socket: SignalingSocket, to: string): Promise<string> {
     const from = socket.data.participantId;
     if (!from) throw new ProtocolError('not_in_room');
-    if (to === from || (await this.rooms.sharedRoom(from, to)) === undefined) {
+    if (to === from || (await this.rooms.sharedRoom(from, to)) === undefined || socket.data.participantId !== from) {
       throw new ProtocolError('unknown_participant');
     }
     return from;
   }
 
-  private async attachSocket(socket: SignalingSocket, roomId: string, participantId: string): Promise<void> {
-    socket.data.participantId = participantId;
-    socket.data.roomId = roomId;
-    await socket.join([roomChannel(roomId), participantChannel(participantId)]);
+  private async spend(kind: Parameters<AddressBudgets['take']>[0], key: string): Promise<void> {
+    if (await this.budgets.take(kind, key)) return;
+    this.metrics.rateLimited.inc({ kind });
+    throw new ProtocolError('rate_limited');
   }
 
-  private async detach(socket: SignalingSocket): Promise<void> {
+  /** Synchronous, so nothing can run between the liveness check before it and the socket joining its channels. */
+  private hold(socket: SignalingSocket, roomId: string, participantId: string): void {
+    socket.data.participantId = participantId;
+    socket.data.roomId = roomId;
+    this.heldHere.set(participantId, socket);
+    void socket.join([roomChannel(roomId), participantChannel(participantId)]);
+  }
+
+  private release(socket: SignalingSocket, { leaveChannels }: { leaveChannels: boolean }): void {
     const { participantId, roomId } = socket.data;
     socket.data.participantId = undefined;
     socket.data.roomId = undefined;
-    if (roomId !== undefined) await socket.leave(roomChannel(roomId));
-    if (participantId) await socket.leave(participantChannel(participantId));
+    if (participantId && this.heldHere.get(participantId) === socket) this.heldHere.delete(participantId);
+    if (!leaveChannels) return;
+    if (roomId !== undefined) void socket.leave(roomChannel(roomId));
+    if (participantId) void socket.leave(participantChannel(participantId));
+  }
+
+  /** Drops the connection that held a participant before a resume, on this instance or another. */
+  private evict(connection: string, participantId: string): void {
+    const server = this.requireServer();
+    const local = server.sockets.sockets.get(connection);
+    if (local) {
+      if (local.data.participantId === participantId) this.release(local, { leaveChannels: true });
+      local.disconnect(true);
+      return;
+    }
+    // Another instance's socket: its own disconnect handler finds it no longer holds the participant.
+    server.in(connection).disconnectSockets(true);
+  }
+
+  private *liveParticipants(): Iterable<LiveParticipant> {
+    for (const [participantId, socket] of this.heldHere) {
+      if (socket.connected && socket.data.participantId === participantId) yield { participantId, connection: socket.id };
+    }
   }
 
   /** Removes a participant for good and tells the room, exactly once (across instances too). */
@@ -242,26 +287,35 @@ export class SignalingService {
     try {
       const left = await this.rooms.leave(participantId, options);
       if (!left) return;
-      await this.sessions.end(participantId);
-      this.requireServer().to(roomChannel(left.roomId)).emit('participant-left', { id: participantId });
+      const server = this.requireServer();
+      // Nobody keeps listening as a participant that no longer exists.
+      server.in(participantChannel(participantId)).disconnectSockets(true);
+      server.to(roomChannel(left.roomId)).emit('participant-left', { id: participantId });
     } catch (error) {
       this.logger.error({ err: error, participant: participantId }, 'could not remove a participant');
     }
   }
 
-  private async joinResult(roomId: string, self: Participant, others: Participant[]): Promise<JoinResult> {
+  private async reply(seat: Seat, address: string): Promise<JoinResult> {
     return {
       ok: true,
       protocol: PROTOCOL_VERSION,
-      roomId,
-      self,
-      participants: others,
-      iceServers: this.turn.iceServersFor(self.id),
+      roomId: seat.roomId,
+      self: seat.self,
+      participants: seat.others,
+      iceServers: await this.iceServers(seat.self.id, address),
       iceTransportPolicy: this.config.iceTransportPolicy,
       maxRoomSize: this.config.maxRoomSize,
-      resumeToken: await this.sessions.issue(self.id),
+      resumeToken: seat.resumeToken,
       resumeGraceMs: this.config.resumeGraceMs,
     };
+  }
+
+  /** TURN credentials cost relay capacity: an address gets only so many per hour, then STUN only. */
+  private async iceServers(participantId: string, address: string) {
+    if (!this.turn.hasTurn || (await this.budgets.take('turn', address))) return this.turn.iceServersFor(participantId);
+    this.metrics.rateLimited.inc({ kind: 'turn' });
+    return this.turn.iceServersFor(participantId, { withTurn: false });
   }
 
   private requireServer(): SignalingServer {

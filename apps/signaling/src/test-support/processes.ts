@@ -26,6 +26,17 @@ export function startServer(env: Record<string, string>): Started {
   return startProcess(process.execPath, [MAIN], { HOST: '127.0.0.1', PORT: '0', WEB_DIST: '', LOG_FORMAT: 'json', ...env });
 }
 
+/** What a production server needs besides the defaults (its public address, a protected /metrics). */
+export const PRODUCTION_ENV = { NODE_ENV: 'production', PUBLIC_URL: 'http://localhost:3000', METRICS_TOKEN: 'test-metrics-token-0123456789' };
+
+/** socket.io-client options for a client of a production server started with PRODUCTION_ENV (its Origin). */
+export const clientOptions = () => ({
+  transports: ['websocket'],
+  reconnection: false,
+  forceNew: true,
+  extraHeaders: { origin: PRODUCTION_ENV.PUBLIC_URL },
+});
+
 export async function listeningUrl(server: Started): Promise<string> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {

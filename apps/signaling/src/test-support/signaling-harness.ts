@@ -11,7 +11,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { createApp, ioAdapterOf, type CreateAppOptions } from '../app.factory.js';
 import { type AppConfig, loadConfig } from '../config/config.schema.js';
-import { DEFAULT_RATE_LIMITS, type RateLimits } from '../signaling/rate-limit.js';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../limits/rate-limit.js';
 import type { SignalingIoAdapter } from '../signaling/signaling.io-adapter.js';
 import { SignalingService } from '../signaling/signaling.service.js';
 
@@ -23,6 +23,13 @@ export const RELAXED_RATE_LIMITS: RateLimits = {
     Object.entries(DEFAULT_RATE_LIMITS.perKind).map(([kind, spec]) => [kind, { capacity: spec.capacity * 1000, refillPerSecond: spec.refillPerSecond * 1000 }]),
   ) as RateLimits['perKind'],
   strikes: DEFAULT_RATE_LIMITS.strikes,
+};
+
+export const RELAXED_ADDRESS_BUDGETS: AppConfig['addressBudgets'] = {
+  joinsPerMinute: 1_000_000,
+  newRoomsPerHour: 1_000_000,
+  passcodeAttemptsPerMinute: 1_000,
+  turnCredentialsPerHour: 1_000_000,
 };
 
 /** A real signaling server on an ephemeral loopback port, plus helpers to drive it like a browser would. */
@@ -41,6 +48,8 @@ export class SignalingHarness {
       port: 0,
       maxConnectionsPerIp: 10_000,
       rateLimits: RELAXED_RATE_LIMITS,
+      // Every test client comes from 127.0.0.1; tests of the per-address budgets pass real ones.
+      addressBudgets: RELAXED_ADDRESS_BUDGETS,
       // Short, so a dropped connection becomes a leave quickly; resume tests set their own.
       resumeGraceMs: 100,
       ...overrides,
@@ -60,7 +69,14 @@ export class SignalingHarness {
   }
 
   async connect(options: Partial<ManagerOptions & SocketOptions> = {}): Promise<TestClient> {
-    const client: TestClient = io(this.url, { transports: ['websocket'], reconnection: false, forceNew: true, ...options });
+    // Like a browser on the server's own page: an allowed Origin (the server refuses requests without one).
+    const client: TestClient = io(this.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      ...options,
+      extraHeaders: { origin: this.url, ...options.extraHeaders },
+    });
     this.clients.push(client);
     await new Promise<void>((resolve, reject) => {
       client.once('connect', resolve);

@@ -9,10 +9,15 @@ import { turnCredential } from './turn-credentials.js';
 export class TurnService {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  iceServersFor(participantId: string, now = Date.now()): IceServer[] {
+  /** Whether a TURN server is configured (its credentials are budgeted per address). */
+  get hasTurn(): boolean {
+    return this.config.turnUrls.length > 0 && this.config.turnSecret !== undefined;
+  }
+
+  iceServersFor(participantId: string, { withTurn = true, now = Date.now() } = {}): IceServer[] {
     const servers: IceServer[] = [...this.config.iceServers];
     if (this.config.stunUrls.length > 0) servers.push({ urls: this.config.stunUrls });
-    if (this.config.turnUrls.length > 0 && this.config.turnSecret) {
+    if (withTurn && this.config.turnUrls.length > 0 && this.config.turnSecret) {
       const { username, credential } = turnCredential(this.config.turnSecret, participantId, this.config.turnTtlSeconds, now);
       servers.push({ urls: this.config.turnUrls, username, credential });
     }
