@@ -31,7 +31,7 @@ interface Member {
   /** The socket holding the participant; undefined while it is away. */
   connection?: string;
   /** Set exactly while away: removes the participant when the grace period ends. */
-  grace?: { timer: NodeJS.Timeout; until: number };
+  grace?: { timer: NodeJS.Timeout; until: number; over: boolean };
 }
 
 interface Room {
@@ -55,7 +55,7 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
   /** Passcodes of rooms that emptied, so nobody else can take the room id over for a while. */
   private readonly retainedPasscodes = new Map<string, { hash: string; until: number }>();
   private readonly pruneTimer: NodeJS.Timeout;
-  private expired: (participantId: string) => void = () => {};
+  private expired: (participantId: string) => Promise<void> | void = () => {};
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: StoreConfig,
@@ -122,15 +122,23 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
     const member = this.members.get(participantId);
     if (!member || member.connection !== connection) return false;
     member.connection = undefined;
-    const until = Date.now() + graceMs;
-    member.grace = { until, timer: setTimeout(() => this.expired(participantId), graceMs) };
+    const grace = {
+      until: Date.now() + graceMs,
+      over: false,
+      // The timer decides, not a clock comparison: timers may fire a millisecond before Date.now() agrees.
+      timer: setTimeout(() => {
+        grace.over = true;
+        void this.expired(participantId);
+      }, graceMs),
+    };
+    member.grace = grace;
     return true;
   }
 
   async leave(participantId: string, options: { onlyIfExpired?: boolean } = {}): Promise<LeftRoom | undefined> {
     const member = this.members.get(participantId);
     if (!member) return undefined;
-    if (options.onlyIfExpired && (member.connection !== undefined || (member.grace?.until ?? 0) > Date.now())) return undefined;
+    if (options.onlyIfExpired && !(member.connection === undefined && member.grace?.over)) return undefined;
     this.endGrace(member);
     this.members.delete(participantId);
     this.participantByToken.delete(member.tokenHash);
@@ -180,7 +188,7 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
     }));
   }
 
-  onExpired(handler: (participantId: string) => void): void {
+  onExpired(handler: (participantId: string) => Promise<void> | void): void {
     this.expired = handler;
   }
 

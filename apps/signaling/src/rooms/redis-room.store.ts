@@ -155,7 +155,7 @@ const flag = (on: boolean) => (on ? '1' : '0');
  */
 @Injectable()
 export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleDestroy {
-  private expired: (participantId: string) => void = () => {};
+  private expired: (participantId: string) => Promise<void> | void = () => {};
   private live: () => Iterable<LiveParticipant> = () => [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
@@ -302,7 +302,7 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
     return records;
   }
 
-  onExpired(handler: (participantId: string) => void): void {
+  onExpired(handler: (participantId: string) => Promise<void> | void): void {
     this.expired = handler;
   }
 
@@ -339,7 +339,7 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
   private async sweep(): Promise<void> {
     try {
       const ids = (await this.eval(EXPIRED, [String(SWEEP_BATCH)])) as string[];
-      for (const id of ids) this.expired(id);
+      await Promise.all(ids.map((id) => this.expired(id)));
     } catch (error) {
       this.logger.warn({ err: error }, 'participant sweep failed');
     }

@@ -88,7 +88,7 @@ export abstract class RoomStore {
   /** Every participant with its holder and deadline. Walks everything: diagnostics and tests only. */
   abstract records(): Promise<ParticipantRecord[]>;
   /** Called (once per participant, across all instances) when a deadline passes. */
-  abstract onExpired(handler: (participantId: string) => void): void;
+  abstract onExpired(handler: (participantId: string) => Promise<void> | void): void;
   /** Where the store learns which participants are live here, to renew their leases (Redis). */
   abstract renewLeasesOf(live: () => Iterable<LiveParticipant>): void;
 }

@@ -33,6 +33,8 @@ const sizeOf = (data: unknown): number =>
  */
 export class SignalingIoAdapter extends IoAdapter {
   readonly connections: ConnectionCounter;
+  /** The socket.io server this adapter created (diagnostics and tests). */
+  io?: Server;
   private readonly trust: (address: string, hop: number) => boolean;
   private origins?: Set<string>;
   /** At most a few refusal log lines per minute: an attacker must not be able to flood the logs. */
@@ -70,6 +72,7 @@ export class SignalingIoAdapter extends IoAdapter {
       rawSocket.once('close', () => this.connections.remove(address));
       this.boundOutboundBuffer(rawSocket);
     });
+    this.io = server;
     return server;
   }
 

@@ -13,7 +13,8 @@ import { createApp, ioAdapterOf, type CreateAppOptions } from '../app.factory.js
 import { type AppConfig, loadConfig } from '../config/config.schema.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../limits/rate-limit.js';
 import type { SignalingIoAdapter } from '../signaling/signaling.io-adapter.js';
-import { SignalingService } from '../signaling/signaling.service.js';
+import { RoomStore } from '../rooms/room-store.js';
+import { SignalingService, type SignalingSocket } from '../signaling/signaling.service.js';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -136,3 +137,47 @@ export function record<E extends keyof ServerToClientEvents>(client: TestClient,
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The store invariant, checked from outside across every instance: each participant is held by
+ * exactly one live socket (the one the store names), or by none and has a deadline; every socket
+ * that thinks it holds a participant is the one the store names; room and participant channels
+ * contain only sockets that hold a participant of that room. Returns the violations found.
+ */
+export async function invariantViolations(instances: SignalingHarness[]): Promise<string[]> {
+  const records = await instances[0]!.app.get(RoomStore).records();
+  const sockets = instances.flatMap((instance) => [...(instance.adapter.io?.of('/').sockets.values() ?? [])]) as SignalingSocket[];
+  const holders = new Map<string, SignalingSocket[]>();
+  for (const socket of sockets) {
+    const id = socket.data.participantId;
+    if (id) holders.set(id, [...(holders.get(id) ?? []), socket]);
+  }
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const problems: string[] = [];
+  for (const record of records) {
+    const held = holders.get(record.id) ?? [];
+    if (record.connection !== undefined) {
+      if (held.length !== 1 || held[0]!.id !== record.connection) {
+        problems.push(`${record.id} held by ${record.connection} in the store, by [${held.map((s) => s.id).join(', ')}] live`);
+      }
+    } else if (held.length > 0) {
+      problems.push(`${record.id} is away in the store but held by ${held.length} live socket(s)`);
+    } else if (record.deadline === undefined) {
+      problems.push(`${record.id} has neither a connection nor a deadline`);
+    }
+  }
+  for (const [id, held] of holders) if (!byId.has(id)) problems.push(`${held.length} socket(s) hold ${id}, which the store does not know`);
+  for (const instance of instances) {
+    const io = instance.adapter.io!;
+    for (const [channel, members] of io.of('/').adapter.rooms) {
+      const [kind, id] = [channel.slice(0, channel.indexOf(':')), channel.slice(channel.indexOf(':') + 1)];
+      if (kind !== 'room' && kind !== 'participant') continue;
+      for (const socketId of members) {
+        const data = io.of('/').sockets.get(socketId)?.data;
+        const fits = kind === 'room' ? data?.roomId === id : data?.participantId === id;
+        if (!fits) problems.push(`socket ${socketId} listens on ${channel} without holding a participant there`);
+      }
+    }
+  }
+  return problems;
+}
