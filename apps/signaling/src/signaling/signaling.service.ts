@@ -51,6 +51,8 @@ export class SignalingService {
   /** Participants held by this instance's sockets: their leases are renewed while the socket lives. */
   private readonly heldHere = new Map<string, SignalingSocket>();
   private readonly trust: (address: string, hop: number) => boolean;
+  /** Connections whose `disconnect` handler has not run yet. */
+  private openConnections = 0;
 
   constructor(
     private readonly rooms: RoomStore,
@@ -79,6 +81,7 @@ export class SignalingService {
    * names are dropped (and counted); a client that ignores `rate_limited` is disconnected.
    */
   connect(socket: SignalingSocket): void {
+    this.openConnections += 1;
     this.metrics.connectedSockets.inc();
     const limiter = new ConnectionRateLimiter(this.config.rateLimits);
     let droppedForAbuse = false;
@@ -131,6 +134,7 @@ export class SignalingService {
 
   /** A dropped connection is not a leave: the participant waits for a resume during the grace period. */
   disconnect(socket: SignalingSocket): Promise<void> {
+    this.openConnections -= 1;
     this.metrics.connectedSockets.dec();
     return this.queue.run(socket, async () => {
       const participantId = socket.data.participantId;
@@ -151,6 +155,11 @@ export class SignalingService {
   /** Resolves once no join, resume, leave or disconnect is in progress on this instance. */
   settled(): Promise<void> {
     return this.queue.idle();
+  }
+
+  /** Connections open on this instance, as far as the handlers have seen. */
+  get connectionCount(): number {
+    return this.openConnections;
   }
 
   /** Diagnostics view of what the store holds (counters, no scan). */

@@ -158,7 +158,11 @@ export async function invariantViolations(instances: SignalingHarness[]): Promis
     const held = holders.get(record.id) ?? [];
     if (record.connection !== undefined) {
       if (held.length !== 1 || held[0]!.id !== record.connection) {
-        problems.push(`${record.id} held by ${record.connection} in the store, by [${held.map((s) => s.id).join(', ')}] live`);
+        const named = instances.map((instance, i) => {
+          const socket = instance.adapter.io?.of('/').sockets.get(record.connection!);
+          return socket ? `instance ${i}: connected=${socket.connected} holds=${socket.data.participantId ?? '-'}` : `instance ${i}: gone`;
+        });
+        problems.push(`${record.id} held by ${record.connection} in the store (${named.join('; ')}), by [${held.map((s) => s.id).join(', ')}] live`);
       }
     } else if (held.length > 0) {
       problems.push(`${record.id} is away in the store but held by ${held.length} live socket(s)`);
