@@ -19,7 +19,7 @@ describe('a client that stops reading (real server process)', () => {
   });
 
   it('is dropped once 1 MiB is queued for it; 19 senders pushing 49 KB offers for 8 s grow the server by < 20 MB', async () => {
-    server = startServer({ NODE_ENV: 'test', LOG_LEVEL: 'warn', MAX_ROOM_SIZE: '20', MAX_CONNECTIONS_PER_IP: "100", JOINS_PER_MINUTE_PER_ADDRESS: '1000' });
+    server = startServer({ NODE_ENV: 'test', LOG_LEVEL: 'warn', MAX_ROOM_SIZE: '20', MAX_CONNECTIONS_PER_IP: '100', JOINS_PER_MINUTE_PER_ADDRESS: '1000' });
     const url = await listeningUrl(server);
     const pid = server.child.pid!;
     const reader = await RawClient.open(url);

@@ -1,0 +1,200 @@
+import { Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type JoinResponse } from '@meshmeet/protocol';
+import { createClient } from 'redis';
+import { MetricsServer } from '../metrics/metrics.server.js';
+import { startRedis } from '../test-support/processes.js';
+import { RELAXED_ADDRESS_BUDGETS, SignalingHarness, sleep, type TestClient } from '../test-support/signaling-harness.js';
+
+const media = { audio: true, video: true };
+const joinWith = (client: TestClient, roomId: string, passcode?: string): Promise<JoinResponse> =>
+  client.timeout(3_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId, name: 'Eve', media, ...(passcode ? { passcode } : {}) });
+const codeOf = (response: JoinResponse) => (response.ok ? 'ok' : response.error.code);
+
+describe('abuse from one address (real server, real sockets)', () => {
+  let server: SignalingHarness | undefined;
+
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  describe('TRUST_PROXY', () => {
+    // The test client is the "proxy" (127.0.0.1, one trusted hop). It appends the real client address
+    // (203.0.113.9) after whatever the client wrote itself, as nginx's $proxy_add_x_forwarded_for does.
+    const throughProxy = (spoofed: string) => ({ extraHeaders: { 'x-forwarded-for': `${spoofed}, 203.0.113.9` } });
+
+    it('a spoofed leftmost X-Forwarded-For entry does not escape the passcode budget', async () => {
+      server = await SignalingHarness.start({
+        trustProxy: { hops: 1 },
+        addressBudgets: { ...RELAXED_ADDRESS_BUDGETS, passcodeAttemptsPerMinute: 5 },
+      });
+      const owner = await server.connect();
+      expect(codeOf(await joinWith(owner, 'vault', '4321'))).toBe('ok');
+      const outcomes: string[] = [];
+      for (let guess = 0; guess < 30; guess++) {
+        const client = await server.connect(throughProxy(`198.51.100.${guess}`));
+        outcomes.push(codeOf(await joinWith(client, 'vault', String(1000 + guess))));
+        client.disconnect();
+      }
+      const checked = outcomes.filter((code) => code === 'wrong_passcode').length;
+      console.info(`spoofed X-Forwarded-For: ${checked} of 30 guesses checked, ${outcomes.filter((c) => c === 'rate_limited').length} refused`);
+      expect(checked).toBe(5);
+      expect(outcomes.slice(5).every((code) => code === 'rate_limited')).toBe(true);
+    });
+
+    it('a spoofed leftmost entry does not escape the per-address connection limit', async () => {
+      server = await SignalingHarness.start({ trustProxy: { hops: 1 }, maxConnectionsPerIp: 3 });
+      for (let i = 0; i < 3; i++) await server.connect(throughProxy(`198.51.100.${i}`));
+      await expect(server.connect(throughProxy('198.51.100.200'))).rejects.toThrow();
+      // Someone else behind the same proxy is a different address.
+      await expect(server.connect({ extraHeaders: { 'x-forwarded-for': '203.0.113.10' } })).resolves.toBeTruthy();
+    });
+  });
+
+  it('concurrent passcode guesses are counted before hashing: 40 at once, 5 checked', async () => {
+    server = await SignalingHarness.start({ addressBudgets: { ...RELAXED_ADDRESS_BUDGETS, passcodeAttemptsPerMinute: 5 } });
+    const owner = await server.connect();
+    expect(codeOf(await joinWith(owner, 'vault', 'right-code'))).toBe('ok');
+    const guessers = await Promise.all(Array.from({ length: 40 }, () => server!.connect()));
+    const outcomes = (await Promise.all(guessers.map((client, i) => joinWith(client, 'vault', `guess-${i}`)))).map(codeOf);
+    console.info(`40 concurrent passcode guesses: ${outcomes.filter((c) => c === 'wrong_passcode').length} checked`);
+    expect(outcomes.filter((code) => code === 'wrong_passcode')).toHaveLength(5);
+    expect(outcomes.filter((code) => code === 'rate_limited')).toHaveLength(35);
+  });
+
+  it('join-and-reconnect cycling cannot make more rooms than the per-address budget', async () => {
+    // Default grace period: every dropped participant keeps its room for 30 s, as in the attack.
+    server = await SignalingHarness.start({ resumeGraceMs: 30_000, addressBudgets: { ...RELAXED_ADDRESS_BUDGETS, newRoomsPerHour: 20 } });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const client = await server.connect();
+      outcomes.push(codeOf(await joinWith(client, `spam-${i}`)));
+      client.disconnect(); // the participant waits out its grace period; the room stays meanwhile
+    }
+    const { rooms } = await server.signaling.resources();
+    console.info(`join-and-reconnect cycling: 200 attempts -> ${outcomes.filter((c) => c === 'ok').length} rooms created, ${rooms} held`);
+    expect(outcomes.filter((code) => code === 'ok')).toHaveLength(20);
+    expect(rooms).toBeLessThanOrEqual(20);
+    // Joining an existing room does not spend the room budget; creating one more does.
+    expect(codeOf(await joinWith(await server.connect(), 'spam-19'))).toBe('ok');
+    expect(codeOf(await joinWith(await server.connect(), 'one-more'))).toBe('rate_limited');
+  });
+
+  it('mints a limited number of TURN credentials per address, then hands out STUN only', async () => {
+    server = await SignalingHarness.start({
+      turnUrls: ['turn:127.0.0.1:3478?transport=udp'],
+      stunUrls: ['stun:127.0.0.1:3478'],
+      turnSecret: 'a-long-random-shared-secret-for-tests',
+      addressBudgets: { ...RELAXED_ADDRESS_BUDGETS, turnCredentialsPerHour: 3 },
+    });
+    const withTurn: boolean[] = [];
+    for (let i = 0; i < 10; i++) {
+      const client = await server.connect();
+      const response = await joinWith(client, `turn-${i}`);
+      if (!response.ok) throw new Error(response.error.code);
+      withTurn.push(response.iceServers.some((s) => s.username !== undefined));
+      expect(response.iceServers).toContainEqual({ urls: ['stun:127.0.0.1:3478'] });
+      client.disconnect();
+    }
+    console.info(`TURN minting: ${withTurn.filter(Boolean).length} credentials for 10 joins from one address`);
+    expect(withTurn).toEqual([true, true, true, false, false, false, false, false, false, false]);
+  });
+
+  describe('origins', () => {
+    const handshake = (url: string, headers: Record<string, string>) => fetch(`${url}/socket.io/?EIO=4&transport=polling`, { headers });
+
+    it("refuses a foreign page's no-cors request (no Origin, cross-site) and clients without an Origin", async () => {
+      server = await SignalingHarness.start();
+      expect((await handshake(server.url, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' })).status).toBe(403);
+      expect((await handshake(server.url, {})).status).toBe(403);
+      // The app's own long-polling GET: browsers send no Origin but say same-origin.
+      expect((await handshake(server.url, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+      const port = new URL(server.url).port;
+      // DNS rebinding: the page's own origin names the attacker's host even when it resolves to us.
+      expect((await handshake(server.url, { origin: `http://rebind.evil.example:${port}` })).status).toBe(403);
+      expect((await handshake(server.url, { origin: `https://localhost:${port}` })).status).toBe(403);
+      expect((await handshake(server.url, { origin: `http://localhost:${port}` })).status).toBe(200);
+    });
+
+    it('checks against PUBLIC_URL exactly (scheme, host, port)', async () => {
+      server = await SignalingHarness.start({ publicUrl: 'https://meet.example.org' });
+      expect((await handshake(server.url, { origin: 'https://meet.example.org' })).status).toBe(200);
+      expect((await handshake(server.url, { origin: 'http://meet.example.org' })).status).toBe(403);
+      expect((await handshake(server.url, { origin: server.url })).status).toBe(403);
+    });
+
+    it('logs refused connections at a bounded rate', async () => {
+      const lines: string[] = [];
+      const logs = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+      server = await SignalingHarness.start({}, { logDestination: logs });
+      for (let i = 0; i < 200; i++) await handshake(server.url, { origin: 'https://evil.example' });
+      const refusals = lines.filter((line) => line.includes('refused a connection')).length;
+      console.info(`200 refused handshakes -> ${refusals} log lines`);
+      expect(refusals).toBeLessThanOrEqual(10);
+      expect(refusals).toBeGreaterThan(0);
+    });
+  });
+
+  it('serves /metrics only on METRICS_PORT when one is set, with the token', async () => {
+    server = await SignalingHarness.start({ metricsPort: 0, metricsHost: '127.0.0.1', metricsToken: 'metrics-token-0123456789' });
+    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).status).toBe(404);
+    const internal = `http://127.0.0.1:${server.app.get(MetricsServer).address()!.port}/metrics`;
+    expect((await fetch(internal)).status).toBe(401);
+    const scrape = await fetch(internal, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toContain('meshmeet_rooms 0');
+  });
+});
+
+describe('Redis background work does not grow with the number of rooms', () => {
+  let redis: { url: string; stop: () => Promise<void> };
+  const instances: SignalingHarness[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis(20_379 + Math.floor(Math.random() * 1_000));
+  });
+
+  afterAll(async () => {
+    for (const instance of instances.splice(0)) await instance.stop();
+    await redis.stop();
+  });
+
+  it('sweeps and /metrics scrapes cost the same with 0 or 300 rooms; only live participants are renewed', async () => {
+    const redisPrefix = `bg-${Date.now()}:`;
+    for (let i = 0; i < 2; i++) instances.push(await SignalingHarness.start({ redisUrl: redis.url, redisPrefix }));
+    const observer = createClient({ url: redis.url });
+    await observer.connect();
+    const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await observer.info('stats'))![1]);
+    const measure = async () => {
+      const idleStart = await commands();
+      await sleep(3_100);
+      const idle = (await commands()) - idleStart - 1;
+      const scrapeStart = await commands();
+      await Promise.all(Array.from({ length: 10 }, () => fetch(`${instances[0]!.url}/metrics`)));
+      const scrapes = (await commands()) - scrapeStart - 1;
+      return { idlePerSecond: idle / 3.1, perScrape: scrapes / 10 };
+    };
+    const empty = await measure();
+    const clients = await Promise.all(Array.from({ length: 300 }, (_, i) => instances[i % 2]!.connect()));
+    await Promise.all(clients.map((client, i) => joinWith(client, `bg-room-${i}`)));
+    const full = await measure();
+    console.info(
+      `Redis commands: idle ${empty.idlePerSecond.toFixed(1)}/s with 0 rooms, ${full.idlePerSecond.toFixed(1)}/s with 300 rooms of one connected participant; ` +
+        `per /metrics scrape ${empty.perScrape.toFixed(1)} and ${full.perScrape.toFixed(1)}`,
+    );
+    // Sweeps read only expired entries and scrapes read two counters, whatever the number of rooms. What
+    // grows is lease renewal, and only with connected participants: one script per instance every 3 s,
+    // checking and extending each live participant's lease (2 calls each). Rooms cost nothing.
+    // A 3.1 s window holds one or two renewal rounds of each instance.
+    const renewalPerSecondAtMost = (2 * 2 * clients.length) / 3.1;
+    expect(full.idlePerSecond).toBeLessThan(empty.idlePerSecond + renewalPerSecondAtMost + 2);
+    expect(full.perScrape).toBeLessThanOrEqual(2);
+    // Once everyone has left, the idle cost is back to what an empty deployment pays.
+    for (const client of clients) await client.timeout(3_000).emitWithAck('leave', {});
+    const after = await measure();
+    console.info(`after everyone left: idle ${after.idlePerSecond.toFixed(1)}/s`);
+    expect(after.idlePerSecond).toBeLessThan(empty.idlePerSecond + 2);
+    await observer.close();
+  }, 40_000);
+});
