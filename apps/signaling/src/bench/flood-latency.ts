@@ -23,7 +23,7 @@ const FLOOD_MAX_MESSAGES = 2_000_000;
 const candidate = (mid: string) => ({ candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: mid, sdpMLineIndex: 0 });
 
 async function connect(url: string): Promise<Client> {
-  const client: Client = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  const client: Client = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { origin: url } });
   await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('connect_error', reject));
   return client;
 }
@@ -98,7 +98,8 @@ function summary(values: number[]) {
 
 async function main(): Promise<void> {
   const server = spawn(process.execPath, [fileURLToPath(new URL('../main.js', import.meta.url))], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', WEB_DIST: '', LOG_LEVEL: 'error', MAX_CONNECTIONS_PER_IP: '10000' },
+    // Test mode: production's rate limits, without its PUBLIC_URL and metrics requirements; all sockets come from 127.0.0.1.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', WEB_DIST: '', LOG_LEVEL: 'error', MAX_CONNECTIONS_PER_IP: '10000', JOINS_PER_MINUTE_PER_ADDRESS: '1000000', NEW_ROOMS_PER_HOUR_PER_ADDRESS: '1000000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve) => {

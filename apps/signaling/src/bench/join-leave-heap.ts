@@ -22,7 +22,10 @@ function heapMiB(): number {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'test', WEB_DIST: '', LOG_LEVEL: 'warn', MAX_ROOM_SIZE: '50', MAX_CONNECTIONS_PER_IP: '1000' });
+  const config = loadConfig({
+    NODE_ENV: 'test', WEB_DIST: '', LOG_LEVEL: 'warn', MAX_ROOM_SIZE: '50', MAX_CONNECTIONS_PER_IP: '1000',
+    JOINS_PER_MINUTE_PER_ADDRESS: '1000000', NEW_ROOMS_PER_HOUR_PER_ADDRESS: '1000000',
+  });
   // Join/leave this fast from one socket is far above the production limits, which this is not measuring.
   const loose = { capacity: 1e9, refillPerSecond: 1e9 };
   config.rateLimits = { perKind: { join: loose, resume: loose, leave: loose, description: loose, candidate: loose, 'media-state': loose, other: loose }, strikes: loose };
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
   const connectAll = () =>
     Promise.all(
       Array.from({ length: CLIENTS }, () => {
-        const client: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+        const client: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { origin: url } });
         return new Promise<typeof client>((resolve) => client.once('connect', () => resolve(client)));
       }),
     );
