@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayNameProblem } from './display-name.js';
 import { ERROR_CODES } from './errors.js';
 import { LIMITS, PROTOCOL_VERSION } from './limits.js';
 
@@ -16,13 +17,25 @@ export const ParticipantIdSchema = z
   .max(LIMITS.participantIdMaxLength)
   .regex(/^[A-Za-z0-9_-]+$/);
 
-/** Display names: trimmed, no control/format/unassigned characters (\p{C}), bounded length. */
+/**
+ * Display names: NFC-normalised and trimmed, bounded length, and they must render as a name
+ * (see `displayNameProblem`: no invisible or control characters, joiners only between visible ones,
+ * few combining marks, no look-alike script mixes).
+ */
 export const DisplayNameSchema = z
   .string()
-  .trim()
-  .min(1)
-  .max(LIMITS.displayNameMaxLength)
-  .regex(/^[^\p{C}]+$/u, 'no control characters');
+  .max(LIMITS.displayNameMaxLength * 4)
+  .transform((name) => name.normalize('NFC').trim())
+  .pipe(
+    z
+      .string()
+      .min(1)
+      .max(LIMITS.displayNameMaxLength)
+      .superRefine((name, ctx) => {
+        const problem = displayNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+  );
 
 export const MediaStateSchema = z.strictObject({
   audio: z.boolean(),

@@ -136,6 +136,20 @@ describe('abuse from one address (real server, real sockets)', () => {
     });
   });
 
+  it('stores names NFC-normalised and refuses invisible, zalgo and look-alike names', async () => {
+    server = await SignalingHarness.start();
+    const as = async (name: string) => {
+      const client = await server!.connect();
+      return client.timeout(3_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'names', name, media });
+    };
+    for (const name of ['فاطمة', 'می\u200cخواهم', 'प्रिया', '李小龙', 'Mum 👨\u200d👩\u200d👧']) expect(codeOf(await as(name)), name).toBe('ok');
+    const decomposed = await as('Zoe\u0308');
+    expect(decomposed.ok && decomposed.self.name).toBe('Zoë');
+    for (const name of ['\u3164', '\u2800', `Z${'\u0336'.repeat(12)}`, 'Аdа', 'Ada\u202e']) {
+      expect(codeOf(await as(name)), JSON.stringify(name)).toBe('invalid_message');
+    }
+  });
+
   it('serves /metrics only on METRICS_PORT when one is set, with the token', async () => {
     server = await SignalingHarness.start({ metricsPort: 0, metricsHost: '127.0.0.1', metricsToken: 'metrics-token-0123456789' });
     expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).status).toBe(404);
