@@ -54,6 +54,11 @@ timed('build, typecheck, lint, unit + integration tests', () => {
   pnpm(['exec', 'turbo', 'run', 'build', 'typecheck', 'lint', 'test', '--concurrency=2', '--output-logs=new-only']);
 });
 
+timed('npm start as a supervisor sees it', () => {
+  step('npm start: exit status when its server is killed, restart without reinstalling or rebuilding');
+  run(process.execPath, ['--test', '--test-reporter=spec', 'scripts/start.test.mjs']);
+});
+
 timed('end-to-end tests (Playwright, Chromium)', () => {
   step('End-to-end tests (Playwright, Chromium)');
   pnpm(['exec', 'turbo', 'run', 'e2e', '--output-logs=full']);
