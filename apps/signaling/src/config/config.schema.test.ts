@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.schema.js';
 
@@ -36,5 +39,24 @@ describe('loadConfig', () => {
       expect(message).toContain('MAX_ROOM_SIZE');
       expect(message).toContain('ICE_SERVERS: must be a JSON array');
     }
+  });
+
+  it('names the proxies to trust, and refuses TRUST_PROXY=true', () => {
+    expect(loadConfig({}).trustProxy).toEqual({ hops: 0 });
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toEqual({ hops: 0 });
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual({ addresses: ['loopback', '10.0.0.0/8'] });
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: name the proxies/);
+    expect(() => loadConfig({ TRUST_PROXY: 'my-proxy.example' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('requires a public URL and a protected /metrics in production, and reads the token from a file', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL: required in production[\s\S]*METRICS_TOKEN or METRICS_PORT/);
+    const file = join(mkdtempSync(join(tmpdir(), 'meshmeet-')), 'metrics-token');
+    writeFileSync(file, 'a-generated-token-0123456789\n');
+    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://meet.example.org/', METRICS_TOKEN_FILE: file });
+    expect(config.metricsToken).toBe('a-generated-token-0123456789');
+    expect(config.publicUrl).toBe('https://meet.example.org');
+    expect(() => loadConfig({ METRICS_TOKEN_FILE: '/nonexistent/token' })).toThrow(/METRICS_TOKEN_FILE: cannot read it \(ENOENT\)/);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_ROOM_SIZE, IceServerSchema } from '@meshmeet/protocol';
 import proxyAddr from 'proxy-addr';
@@ -98,6 +99,8 @@ export const EnvSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** A file holding METRICS_TOKEN (the compose stack generates one into a volume). */
+  METRICS_TOKEN_FILE: z.string().min(1).optional(),
   /** Serve /metrics on this separate (internal) port instead of the public one. */
   METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -164,6 +167,13 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   // Empty strings are what `FOO= node main.js` gives; treat them as unset (WEB_DIST='' means "no client").
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  if (present.METRICS_TOKEN === undefined && present.METRICS_TOKEN_FILE !== undefined) {
+    try {
+      present.METRICS_TOKEN = readFileSync(present.METRICS_TOKEN_FILE, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`Invalid configuration:\n  METRICS_TOKEN_FILE: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
   const parsed = ConfigSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);

@@ -122,7 +122,9 @@ export class SignalingIoAdapter extends IoAdapter {
     if (this.origins) return this.origins;
     const httpServer = this.httpServer as HttpServer | undefined;
     const port = (httpServer?.address() as AddressInfo | null)?.port ?? this.config.port;
-    this.origins = allowedOrigins(this.config.publicUrl, this.config.allowedOrigins, port);
+    // `pnpm dev` serves the client from Vite (port 5173), which proxies /socket.io here.
+    const devServer = this.config.nodeEnv === 'development' && this.config.publicUrl === undefined ? ['http://localhost:5173', 'http://127.0.0.1:5173'] : [];
+    this.origins = allowedOrigins(this.config.publicUrl, [...this.config.allowedOrigins, ...devServer], port);
     return this.origins;
   }
 
