@@ -43,3 +43,31 @@ test('a room protected by a passcode lets in only those who know it', async ({ b
   expectNoErrors([owner, guest]);
   await closeAll([owner, guest]);
 });
+
+test('protecting a room someone already opened is refused, the lobby says so, and the person joins unprotected', async ({ browser }) => {
+  const room = uniqueRoom('open');
+  const host = await openLobby(browser, room, 'Host');
+  await clickJoin(host);
+  await waitJoined(host);
+  const late = await openLobby(browser, room, 'Late');
+  await late.page.getByRole('button', { name: 'Protect this room with a passcode' }).click();
+  await late.page.getByLabel('Passcode for this room').fill('too-late-now');
+  await clickJoin(late);
+  await expect(late.page.getByRole('alert')).toHaveText('This room is not protected by a passcode: join without one.');
+  await expect(late.page.getByLabel('Passcode for this room')).toHaveCount(0);
+  await clickJoin(late);
+  await waitJoined(late);
+  await expectFullMesh([host, late]);
+  expectNoErrors([host, late], /room_not_protected/);
+  await closeAll([host, late]);
+});
+
+test('a name that would show nothing is explained in the lobby, not sent', async ({ browser }) => {
+  const person = await openLobby(browser, uniqueRoom('names'), '\u3164');
+  await clickJoin(person);
+  await expect(person.page.getByRole('alert')).toHaveText('This name cannot be used: no invisible characters.');
+  await person.page.getByLabel('Your name').fill('می\u200cخواهم');
+  await clickJoin(person);
+  await waitJoined(person);
+  await closeAll([person]);
+});
