@@ -174,6 +174,43 @@ describe('Redis background work does not grow with the number of rooms', () => {
     await redis.stop();
   });
 
+  it('passcode and room budgets are shared by every instance: guesses spread over two count once', async () => {
+    const config = {
+      redisUrl: redis.url,
+      redisPrefix: `budget-${Date.now()}:`,
+      addressBudgets: { ...RELAXED_ADDRESS_BUDGETS, passcodeAttemptsPerMinute: 5, newRoomsPerHour: 4 },
+    };
+    const pair = [await SignalingHarness.start(config), await SignalingHarness.start(config)];
+    instances.push(...pair);
+    const owner = await pair[0]!.connect();
+    expect(codeOf(await joinWith(owner, 'vault', 'right-code'))).toBe('ok');
+    const guesses: string[] = [];
+    for (let i = 0; i < 20; i++) guesses.push(codeOf(await joinWith(await pair[i % 2]!.connect(), 'vault', `guess-${i}`)));
+    const rooms: string[] = [];
+    for (let i = 0; i < 10; i++) rooms.push(codeOf(await joinWith(await pair[i % 2]!.connect(), `new-room-${i}`)));
+    console.info(
+      `budgets across two instances: ${guesses.filter((c) => c === 'wrong_passcode').length}/20 guesses checked, ` +
+        `${rooms.filter((c) => c === 'ok').length}/10 rooms created (vault counted as the first)`,
+    );
+    expect(guesses.filter((code) => code === 'wrong_passcode')).toHaveLength(5);
+    expect(rooms.filter((code) => code === 'ok')).toHaveLength(3);
+  });
+
+  it('a passcode outlives the room on Redis too, and a passcode for an open room is refused', async () => {
+    const config = { redisUrl: redis.url, redisPrefix: `retain-${Date.now()}:`, passcodeRetentionMs: 60_000 };
+    const pair = [await SignalingHarness.start(config), await SignalingHarness.start(config)];
+    instances.push(...pair);
+    const owner = await pair[0]!.connect();
+    expect(codeOf(await joinWith(owner, 'ours', 'our-code'))).toBe('ok');
+    await owner.timeout(3_000).emitWithAck('leave', {});
+    expect(await pair[1]!.signaling.resources()).toMatchObject({ rooms: 0, participants: 0 });
+    expect(codeOf(await joinWith(await pair[1]!.connect(), 'ours'))).toBe('passcode_required');
+    expect(codeOf(await joinWith(await pair[1]!.connect(), 'ours', 'squatter-code'))).toBe('wrong_passcode');
+    expect(codeOf(await joinWith(await pair[0]!.connect(), 'ours', 'our-code'))).toBe('ok');
+    expect(codeOf(await joinWith(await pair[0]!.connect(), 'open-room'))).toBe('ok');
+    expect(codeOf(await joinWith(await pair[1]!.connect(), 'open-room', 'late-code'))).toBe('room_not_protected');
+  });
+
   it('sweeps and /metrics scrapes cost the same with 0 or 300 rooms; only live participants are renewed', async () => {
     const redisPrefix = `bg-${Date.now()}:`;
     for (let i = 0; i < 2; i++) instances.push(await SignalingHarness.start({ redisUrl: redis.url, redisPrefix }));
