@@ -20,7 +20,7 @@ test('the ninth person is told the room is full', async ({ browser }) => {
       protocol: PROTOCOL_VERSION,
       roomId: room,
       name: `Seat ${i + 1}`,
-      media: { audio: false, video: false },
+      media: { mic: false, camera: false, screen: false },
     });
     expect(response.ok).toBe(true);
   }

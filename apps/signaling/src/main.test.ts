@@ -41,7 +41,7 @@ describe('the server process', () => {
     const client: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, clientOptions());
     await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('connect_error', reject));
     expect(
-      await client.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'r', name: 'A', media: { audio: true, video: true } }),
+      await client.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'r', name: 'A', media: { mic: true, camera: true, screen: false } }),
     ).toMatchObject({ ok: true });
     const notice = new Promise((resolve) => client.once('server-shutdown', resolve));
     const sentAt = Date.now();

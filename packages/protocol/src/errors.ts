@@ -19,7 +19,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Short human-readable text per code; never contains anything the client sent. */
 export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   invalid_message: 'The message is malformed or has invalid fields.',
-  unsupported_protocol: 'This client speaks a different protocol version. Reload the page.',
+  unsupported_protocol: 'meshmeet was updated. Reload the page to join.',
   room_full: 'This room is full.',
   already_joined: 'This connection has already joined a room.',
   not_in_room: 'Join a room first.',

@@ -1,5 +1,9 @@
-/** Wire protocol version. A client speaking another version is refused at join. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Wire protocol version. A client speaking another version is refused at join and resume with
+ * `unsupported_protocol` (checked before the message's shape, so any older client gets it).
+ * 2: media state per source (mic, camera, screen) instead of audio/video.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Hard bounds on everything a client can send. The server enforces them through the schemas;

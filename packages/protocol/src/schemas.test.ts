@@ -4,7 +4,7 @@ import { CLIENT_EVENTS, SERVER_EVENTS } from './events.js';
 import { LIMITS, PROTOCOL_VERSION } from './limits.js';
 import { DisplayNameSchema, RoomIdSchema } from './schemas.js';
 
-const media = { audio: true, video: false };
+const media = { mic: true, camera: false, screen: false };
 const participant = { id: 'p_abc123', name: 'Ada', media };
 const description = { type: 'offer', sdp: 'v=0\r\n' };
 const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
@@ -38,7 +38,7 @@ const cases: Case[] = [
       { protocol: PROTOCOL_VERSION, roomId: 'room', name: '   ', media },
       { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'x'.repeat(LIMITS.displayNameMaxLength + 1), media },
       { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'bad\u0000name', media },
-      { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Ada', media: { audio: 'yes', video: true } },
+      { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Ada', media: { mic: 'yes', camera: true, screen: false } },
       { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Ada' },
       { protocol: 1.5, roomId: 'room', name: 'Ada', media },
       { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Ada', media, id: 'forged' },
@@ -98,7 +98,7 @@ const cases: Case[] = [
     name: 'media state out',
     schema: CLIENT_EVENTS['media-state'].payload,
     valid: [{ media }],
-    invalid: [{ media, from: 'p_2' }, { media: { audio: true } }, { audio: true, video: true }],
+    invalid: [{ media, from: 'p_2' }, { media: { mic: true } }, { media: { audio: true, video: true } }, { mic: true, camera: true, screen: false }],
   },
   {
     name: 'join response',
@@ -197,7 +197,7 @@ describe('protocol schemas', () => {
   });
 
   it('rejects prototype-pollution keys instead of stripping them', () => {
-    const payload = JSON.parse('{"media":{"audio":true,"video":true},"__proto__":{"polluted":true}}') as unknown;
+    const payload = JSON.parse('{"media":{"mic":true,"camera":true,"screen":false},"__proto__":{"polluted":true}}') as unknown;
     expect(CLIENT_EVENTS['media-state'].payload.safeParse(payload).success).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -37,9 +37,11 @@ export const DisplayNameSchema = z
       }),
   );
 
+/** On or off, per source (see sources.ts): what the others show for this participant. */
 export const MediaStateSchema = z.strictObject({
-  audio: z.boolean(),
-  video: z.boolean(),
+  mic: z.boolean(),
+  camera: z.boolean(),
+  screen: z.boolean(),
 });
 
 export const ParticipantSchema = z.strictObject({

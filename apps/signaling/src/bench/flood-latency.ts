@@ -30,7 +30,7 @@ async function connect(url: string): Promise<Client> {
 
 async function joinAs(url: string, roomId: string): Promise<{ client: Client; id: string }> {
   const client = await connect(url);
-  const response = await client.timeout(5_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId, name: 'bench', media: { audio: true, video: true } });
+  const response = await client.timeout(5_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId, name: 'bench', media: { mic: true, camera: true, screen: false } });
   if (!response.ok) throw new Error(response.error.code);
   return { client, id: response.self.id };
 }

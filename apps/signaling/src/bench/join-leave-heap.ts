@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     Promise.all(
       clients.map(async (client, index) => {
         for (let i = 0; i < cycles / CLIENTS; i++) {
-          await client.timeout(5_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: `room-${(index + i) % 37}`, name: `P${index}`, media: { audio: true, video: true } });
+          await client.timeout(5_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: `room-${(index + i) % 37}`, name: `P${index}`, media: { mic: true, camera: true, screen: false } });
           await client.timeout(5_000).emitWithAck('leave', {});
         }
       }),

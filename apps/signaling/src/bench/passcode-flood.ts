@@ -19,7 +19,7 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const FLOOD_MS = 3_000;
 const FLOOD_CONCURRENCY = 20;
 const MEASURE_EVERY_MS = 25;
-const media = { audio: false, video: false };
+const media = { mic: false, camera: false, screen: false };
 
 function connect(url: string, address: string): Promise<Client> {
   const client: Client = io(url, {

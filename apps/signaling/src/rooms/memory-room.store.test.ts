@@ -4,7 +4,7 @@ import { ProtocolError } from '../common/protocol.error.js';
 import { MemoryRoomStore } from './memory-room.store.js';
 import { PasscodeHasher } from './passcode.js';
 
-const on = { audio: true, video: true };
+const on = { mic: true, camera: true, screen: false };
 let connections = 0;
 
 function store(maxRoomSize = 8, passcodeRetentionMs = 60_000) {
@@ -26,14 +26,14 @@ describe('MemoryRoomStore', () => {
   it('assigns a fresh unique id and returns the earlier participants in join order', async () => {
     const rooms = store();
     const a = await join(rooms, 'r1', 'Ada');
-    const b = await join(rooms, 'r1', 'Bob', { audio: false, video: true });
+    const b = await join(rooms, 'r1', 'Bob', { mic: false, camera: true, screen: false });
     const c = await join(rooms, 'r1', 'Cy');
     expect(new Set([a.self.id, b.self.id, c.self.id]).size).toBe(3);
     expect(a.self.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(a.resumeToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a.others).toEqual([]);
     expect(c.others.map((p) => p.name)).toEqual(['Ada', 'Bob']);
-    expect(c.others[1]?.media).toEqual({ audio: false, video: true });
+    expect(c.others[1]?.media).toEqual({ mic: false, camera: true, screen: false });
   });
 
   it('keeps rooms apart', async () => {
@@ -72,10 +72,10 @@ describe('MemoryRoomStore', () => {
   it('updates media state and hands out copies, not its own records', async () => {
     const rooms = store();
     const a = await join(rooms, 'r1', 'A');
-    a.self.media.audio = false; // mutating the returned copy must not change the room
-    expect((await rooms.roster('r1'))[0]?.media.audio).toBe(true);
-    await rooms.setMedia(a.self.id, { audio: false, video: false });
-    expect((await rooms.roster('r1'))[0]?.media).toEqual({ audio: false, video: false });
+    a.self.media.mic = false; // mutating the returned copy must not change the room
+    expect((await rooms.roster('r1'))[0]?.media.mic).toBe(true);
+    await rooms.setMedia(a.self.id, { mic: false, camera: false, screen: false });
+    expect((await rooms.roster('r1'))[0]?.media).toEqual({ mic: false, camera: false, screen: false });
     await expect(rooms.setMedia('nobody', on)).rejects.toBeInstanceOf(ProtocolError);
   });
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { MediaState, Participant } from '@meshmeet/protocol';
+import { type MediaState, MediaStateSchema, type Participant } from '@meshmeet/protocol';
 import type { Logger } from 'pino';
 import { ProtocolError } from '../common/protocol.error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -32,7 +32,7 @@ const SWEEP_BATCH = 200;
 // Keys (prefix + …):
 //   room:<id>      zset of participant ids scored by join order
 //   roompass:<id>  passcode hash; given a TTL (the retention period) when the room empties
-//   part:<id>      hash: roomId, name, audio, video, tokenHash, conn (holding socket id, '' while away)
+//   part:<id>      hash: roomId, name, media (JSON, one entry per source), tokenHash, conn (holding socket id, '' while away)
 //   token:<hash>   participant id
 //   deadlines      zset of participant ids scored by the ms at which they expire: the lease while
 //                  connected (renewed by the holding instance), the grace period while away
@@ -44,8 +44,8 @@ const NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + ma
 
 /** Atomic admission: capacity and passcode checked, participant, token and lease added in one step. */
 const JOIN = `${NOW}
-local prefix, roomId, id, name, audio, video, tokenHash, conn, leaseMs, max, mode, hash =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11], ARGV[12]
+local prefix, roomId, id, name, media, tokenHash, conn, leaseMs, max, mode, hash =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10], ARGV[11]
 local room, pass = prefix .. 'room:' .. roomId, prefix .. 'roompass:' .. roomId
 local stored = redis.call('GET', pass)
 if mode == 'verify' then
@@ -61,7 +61,7 @@ if mode == 'verify' then redis.call('PERSIST', pass) end
 if size == 0 then redis.call('HINCRBY', prefix .. 'stats', 'rooms', 1) end
 redis.call('HINCRBY', prefix .. 'stats', 'participants', 1)
 redis.call('ZADD', room, redis.call('INCR', prefix .. 'seq'), id)
-redis.call('HSET', prefix .. 'part:' .. id, 'roomId', roomId, 'name', name, 'audio', audio, 'video', video, 'tokenHash', tokenHash, 'conn', conn)
+redis.call('HSET', prefix .. 'part:' .. id, 'roomId', roomId, 'name', name, 'media', media, 'tokenHash', tokenHash, 'conn', conn)
 redis.call('SET', prefix .. 'token:' .. tokenHash, id)
 redis.call('ZADD', prefix .. 'deadlines', now + leaseMs, id)
 return 'ok'
@@ -121,8 +121,8 @@ if onlyIfExpired == '1' then
   local deadline = redis.call('ZSCORE', prefix .. 'deadlines', id)
   if deadline and tonumber(deadline) > now then return false end
 end
-local fields = redis.call('HMGET', part, 'name', 'audio', 'video', 'tokenHash')
-if fields[4] then redis.call('DEL', prefix .. 'token:' .. fields[4]) end
+local fields = redis.call('HMGET', part, 'name', 'media', 'tokenHash')
+if fields[3] then redis.call('DEL', prefix .. 'token:' .. fields[3]) end
 redis.call('DEL', part)
 redis.call('ZREM', prefix .. 'deadlines', id)
 local room = prefix .. 'room:' .. roomId
@@ -133,7 +133,7 @@ if redis.call('ZCARD', room) == 0 then
   local pass = prefix .. 'roompass:' .. roomId
   if retentionMs > 0 then redis.call('PEXPIRE', pass, retentionMs) else redis.call('DEL', pass) end
 end
-return { roomId, fields[1], fields[2], fields[3] }
+return { roomId, fields[1], fields[2] }
 `;
 
 /** Media state of a participant that still exists (never recreates a removed one's hash). */
@@ -141,7 +141,7 @@ const SET_MEDIA = `
 local part = ARGV[1] .. 'part:' .. ARGV[2]
 local roomId = redis.call('HGET', part, 'roomId')
 if not roomId then return false end
-redis.call('HSET', part, 'audio', ARGV[3], 'video', ARGV[4])
+redis.call('HSET', part, 'media', ARGV[3])
 return roomId
 `;
 
@@ -205,7 +205,7 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
       }
       const resumeToken = newResumeToken();
       const result = await this.eval(JOIN, [
-        roomId, id, admission.name, flag(admission.media.audio), flag(admission.media.video), hashToken(resumeToken),
+        roomId, id, admission.name, JSON.stringify(admission.media), hashToken(resumeToken),
         admission.connection, String(LEASE_MS), String(this.config.maxRoomSize), mode, hash,
       ]);
       if (result === 'retry') continue;
@@ -245,14 +245,14 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
   async leave(participantId: string, options: { onlyIfExpired?: boolean } = {}): Promise<LeftRoom | undefined> {
     const result = (await this.eval(LEAVE, [
       participantId, flag(options.onlyIfExpired === true), String(this.config.passcodeRetentionMs),
-    ])) as [string, string, string, string] | null;
+    ])) as [string, string, string] | null;
     if (!result) return undefined;
-    const [roomId, name, audio, video] = result;
-    return { roomId, participant: { id: participantId, name, media: { audio: audio === '1', video: video === '1' } } };
+    const [roomId, name, media] = result;
+    return { roomId, participant: this.participant(participantId, { name, media }) };
   }
 
   async setMedia(participantId: string, media: MediaState): Promise<string> {
-    const roomId = await this.eval(SET_MEDIA, [participantId, flag(media.audio), flag(media.video)]);
+    const roomId = await this.eval(SET_MEDIA, [participantId, JSON.stringify(media)]);
     if (typeof roomId !== 'string') throw new ProtocolError('not_in_room');
     return roomId;
   }
@@ -350,7 +350,9 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
   }
 
   private participant(id: string, fields: Record<string, string>): Participant {
-    return { id, name: fields.name ?? '', media: { audio: fields.audio === '1', video: fields.video === '1' } };
+    // Written by this server from a validated message; read back through the schema all the same.
+    const media = MediaStateSchema.safeParse(JSON.parse(fields.media ?? 'null'));
+    return { id, name: fields.name ?? '', media: media.success ? media.data : { mic: false, camera: false, screen: false } };
   }
 
   private key(kind: string, id: string): string {

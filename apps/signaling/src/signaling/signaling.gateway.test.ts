@@ -23,7 +23,7 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     expect(ada.joined.maxRoomSize).toBe(3);
     const announced = nextEvent(ada.client, 'participant-joined');
     const bob = await server.participant('room-a', 'Bob');
-    expect(bob.joined.participants).toEqual([{ id: ada.joined.self.id, name: 'Ada', media: { audio: true, video: true } }]);
+    expect(bob.joined.participants).toEqual([{ id: ada.joined.self.id, name: 'Ada', media: { mic: true, camera: true, screen: false } }]);
     expect((await announced).participant).toEqual(bob.joined.self);
     expect(bob.joined.self.id).not.toBe(ada.joined.self.id);
   });
@@ -78,11 +78,11 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     const eve = await server.participant('room-b', 'Eve');
     const eveSaw = record(eve.client, 'media-state');
     const update = nextEvent(bob.client, 'media-state');
-    const ack = await ada.client.timeout(2_000).emitWithAck('media-state', { media: { audio: false, video: true } });
+    const ack = await ada.client.timeout(2_000).emitWithAck('media-state', { media: { mic: false, camera: true, screen: false } });
     expect(ack).toEqual({ ok: true });
-    expect(await update).toEqual({ from: ada.joined.self.id, media: { audio: false, video: true } });
+    expect(await update).toEqual({ from: ada.joined.self.id, media: { mic: false, camera: true, screen: false } });
     const cy = await server.participant('room-a', 'Cy');
-    expect(cy.joined.participants.find((p) => p.id === ada.joined.self.id)?.media).toEqual({ audio: false, video: true });
+    expect(cy.joined.participants.find((p) => p.id === ada.joined.self.id)?.media).toEqual({ mic: false, camera: true, screen: false });
     await sleep(100);
     expect(eveSaw).toEqual([]);
   });
@@ -122,9 +122,14 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     expect(JSON.stringify(bad)).not.toContain('<script>');
     const notObject = await client.timeout(2_000).emitWithAck('join', 'hello' as never);
     expect(notObject).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
-    const oldClient = await client.timeout(2_000).emitWithAck('join', { protocol: 999, roomId: 'r', name: 'A', media: { audio: true, video: true } });
-    expect(oldClient).toMatchObject({ ok: false, error: { code: 'unsupported_protocol' } });
-    const beforeJoin = await client.timeout(2_000).emitWithAck('media-state', { media: { audio: true, video: true } });
+    // A client of protocol 1 sends media as {audio, video}: it must hear "reload", not "malformed".
+    const oldClient = await (client as unknown as { timeout: (ms: number) => { emitWithAck: (e: string, p: unknown) => Promise<unknown> } })
+      .timeout(2_000)
+      .emitWithAck('join', { protocol: 1, roomId: 'r', name: 'A', media: { audio: true, video: true } });
+    expect(oldClient).toMatchObject({ ok: false, error: { code: 'unsupported_protocol', message: 'meshmeet was updated. Reload the page to join.' } });
+    const newerClient = await client.timeout(2_000).emitWithAck('join', { protocol: 999, roomId: 'r', name: 'A', media: { mic: true, camera: true, screen: false } });
+    expect(newerClient).toMatchObject({ ok: false, error: { code: 'unsupported_protocol' } });
+    const beforeJoin = await client.timeout(2_000).emitWithAck('media-state', { media: { mic: true, camera: true, screen: false } });
     expect(beforeJoin).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
   });
 

@@ -17,7 +17,7 @@ import { invariantViolations, SignalingHarness, sleep } from '../test-support/si
 
 const SLOTS = 4;
 const GRACE_MS = 50;
-const media = { audio: true, video: true };
+const media = { mic: true, camera: true, screen: false };
 
 type ActionKind = 'join' | 'resume' | 'leave' | 'disconnect' | 'drop-mid-resume' | 'join+resume' | 'duplicate-resume';
 interface Action {

@@ -6,7 +6,7 @@ import { clientOptions, listeningUrl, PRODUCTION_ENV, startRedis, startServer, t
 import { nextEvent, record, SignalingHarness, sleep, type TestClient } from '../test-support/signaling-harness.js';
 
 const offer = { type: 'offer', sdp: 'v=0\r\n' } as const;
-const media = { audio: true, video: true };
+const media = { mic: true, camera: true, screen: false };
 
 describe('several signaling instances sharing a real Redis', () => {
   let redis: { url: string; stop: () => Promise<void> };
@@ -51,8 +51,8 @@ describe('several signaling instances sharing a real Redis', () => {
     bob.client.emit('candidate', { to: ada.joined.self.id, candidate: { candidate: '', sdpMid: '0' } }, () => {});
     expect((await toAda).from).toBe(bob.joined.self.id);
     const muted = nextEvent(ada.client, 'media-state');
-    await bob.client.timeout(2_000).emitWithAck('media-state', { media: { audio: false, video: true } });
-    expect(await muted).toEqual({ from: bob.joined.self.id, media: { audio: false, video: true } });
+    await bob.client.timeout(2_000).emitWithAck('media-state', { media: { mic: false, camera: true, screen: false } });
+    expect(await muted).toEqual({ from: bob.joined.self.id, media: { mic: false, camera: true, screen: false } });
 
     // Cross-room isolation holds across instances too.
     const eve = await b.participant('other', 'Eve');

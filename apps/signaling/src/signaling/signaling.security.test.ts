@@ -5,7 +5,7 @@ import { turnCredential } from '../turn/turn-credentials.js';
 import { DEFAULT_RATE_LIMITS } from '../limits/rate-limit.js';
 import { nextEvent, record, RELAXED_ADDRESS_BUDGETS, SignalingHarness, sleep, type TestClient } from '../test-support/signaling-harness.js';
 
-const media = { audio: true, video: true };
+const media = { mic: true, camera: true, screen: false };
 const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
 const offer = { type: 'offer', sdp: 'v=0\r\n' } as const;
 
@@ -36,13 +36,13 @@ describe('signaling security (real server, real socket.io clients)', () => {
       const ada = await server.participant('room', 'Ada');
       const eve = await server.participant('room', 'Eve');
       const adaSaw = record(ada.client, 'media-state');
-      const forged = await raw(eve.client).timeout(2_000).emitWithAck('media-state', { from: ada.joined.self.id, media: { audio: false, video: false } });
+      const forged = await raw(eve.client).timeout(2_000).emitWithAck('media-state', { from: ada.joined.self.id, media: { mic: false, camera: false, screen: false } });
       expect(forged).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
       const late = await server.participant('room', 'Late');
       expect(late.joined.participants.find((p) => p.id === ada.joined.self.id)?.media).toEqual(media);
       // A valid update always concerns the sender: the server stamps it.
       const update = nextEvent(ada.client, 'media-state');
-      await eve.client.timeout(2_000).emitWithAck('media-state', { media: { audio: false, video: true } });
+      await eve.client.timeout(2_000).emitWithAck('media-state', { media: { mic: false, camera: true, screen: false } });
       expect((await update).from).toBe(eve.joined.self.id);
       expect(adaSaw.filter((m) => m.from === ada.joined.self.id)).toEqual([]);
     });
@@ -81,7 +81,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
         expect(d).toMatchObject({ ok: false });
         expect(c).toMatchObject({ ok: false });
       }
-      await ada.client.timeout(2_000).emitWithAck('media-state', { media: { audio: false, video: false } });
+      await ada.client.timeout(2_000).emitWithAck('media-state', { media: { mic: false, camera: false, screen: false } });
       expect(await server.join(ada.client, 'room-b', 'Ada again')).toMatchObject({ ok: false, error: { code: 'already_joined' } });
       await sleep(100);
       for (const seen of eveSaw) expect(seen).toEqual([]);
@@ -90,8 +90,8 @@ describe('signaling security (real server, real socket.io clients)', () => {
 
   describe('malformed input', () => {
     const nested = (depth: number) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown;
-    const protoKeys = JSON.parse('{"protocol":1,"roomId":"r","name":"A","media":{"audio":true,"video":true},"__proto__":{"admin":true}}') as unknown;
-    const constructorKey = { protocol: 1, roomId: 'r', name: 'A', media: { audio: true, video: true, constructor: { prototype: { admin: true } } } };
+    const protoKeys = JSON.parse('{"protocol":2,"roomId":"r","name":"A","media":{"mic":true,"camera":true,"screen":false},"__proto__":{"admin":true}}') as unknown;
+    const constructorKey = { protocol: 2, roomId: 'r', name: 'A', media: { mic: true, camera: true, screen: false, constructor: { prototype: { admin: true } } } };
     const cases: [string, unknown][] = [
       ['string payload', 'hello'],
       ['number payload', 42],
@@ -101,7 +101,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
       ['wrong types', { protocol: '1', roomId: 7, name: [], media: 'on' }],
       ['missing fields', { protocol: PROTOCOL_VERSION }],
       ['extra fields', { protocol: PROTOCOL_VERSION, roomId: 'r', name: 'A', media, admin: true }],
-      ['huge numbers', { protocol: 1e308, roomId: 'r', name: 'A', media }],
+      ['huge numbers', { protocol: PROTOCOL_VERSION, roomId: 'r', name: 'A', media: { mic: 1e308, camera: true, screen: false } }],
       ['__proto__ key', protoKeys],
       ['constructor key', constructorKey],
       ['deep nesting', nested(3_000)],

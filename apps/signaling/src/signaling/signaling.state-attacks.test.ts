@@ -5,7 +5,7 @@ import { startRedis } from '../test-support/processes.js';
 import { RawClient } from '../test-support/raw-client.js';
 import { invariantViolations, SignalingHarness, sleep } from '../test-support/signaling-harness.js';
 
-const media = { audio: true, video: true };
+const media = { mic: true, camera: true, screen: false };
 const join = (roomId: string, name = 'Attacker') => ['join', { protocol: PROTOCOL_VERSION, roomId, name, media }] as [string, unknown];
 const resume = (token: string) => ['resume', { protocol: PROTOCOL_VERSION, token }] as [string, unknown];
 const GRACE_MS = 100;

@@ -86,7 +86,7 @@ export class SignalingHarness {
     return client;
   }
 
-  async join(client: TestClient, roomId: string, name = 'Tester', media: MediaState = { audio: true, video: true }) {
+  async join(client: TestClient, roomId: string, name = 'Tester', media: MediaState = { mic: true, camera: true, screen: false }) {
     return client.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId, name, media });
   }
 

@@ -6,7 +6,7 @@ import { listeningUrl, startServer, type Started } from '../test-support/process
 import { RawClient } from '../test-support/raw-client.js';
 import { sleep, type TestClient } from '../test-support/signaling-harness.js';
 
-const media = { audio: true, video: true };
+const media = { mic: true, camera: true, screen: false };
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 describe('a client that stops reading (real server process)', () => {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { encodePeerMessage, PEER_MESSAGE_MAX_BYTES, parsePeerMessage } from './peer-messages.js';
+import { midsInOrder, sourceAtMediaSection } from './sources.js';
+
+describe('peer messages', () => {
+  it('round-trips a valid message', () => {
+    const text = encodePeerMessage({ v: 1, type: 'ping', nonce: 'n1' })!;
+    expect(parsePeerMessage(text)).toEqual({ ok: true, message: { v: 1, type: 'ping', nonce: 'n1' } });
+  });
+
+  it.each([
+    ['binary', new ArrayBuffer(8), 'not_text'],
+    ['oversized', JSON.stringify({ v: 1, type: 'ping', nonce: 'x'.repeat(PEER_MESSAGE_MAX_BYTES) }), 'too_large'],
+    ['oversized in UTF-8 only', `"${'€'.repeat(PEER_MESSAGE_MAX_BYTES / 2)}"`, 'too_large'],
+    ['not JSON', '{nope', 'not_json'],
+    ['unknown type', '{"v":1,"type":"html","body":"<img src=x onerror=alert(1)>"}', 'invalid'],
+    ['other version', '{"v":2,"type":"ping","nonce":"n"}', 'invalid'],
+    ['extra keys', '{"v":1,"type":"ping","nonce":"n","from":"someone-else"}', 'invalid'],
+    ['prototype pollution', '{"v":1,"type":"ping","nonce":"n","__proto__":{"x":1}}', 'invalid'],
+  ])('drops %s messages with a reason', (_label, data, reason) => {
+    expect(parsePeerMessage(data)).toEqual({ ok: false, reason });
+  });
+
+  it('refuses to encode an invalid or oversized message', () => {
+    expect(encodePeerMessage({ v: 1, type: 'ping', nonce: '' })).toBeUndefined();
+  });
+});
+
+describe('transceiver order', () => {
+  it('maps media sections to sources by position, ignoring the data channel section', () => {
+    const sdp = ['v=0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=mid:1', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=mid:2', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'a=mid:3'].join('\r\n');
+    expect(midsInOrder(sdp)).toEqual(['0', '1', '2']);
+    expect([0, 1, 2, 3].map(sourceAtMediaSection)).toEqual(['mic', 'camera', 'screen', undefined]);
+  });
+});

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * What peers send each other on a link's data channel, never through the server. Versioned; every
+ * message is at most `PEER_MESSAGE_MAX_BYTES` of JSON and is validated on receipt: anything invalid or
+ * oversized is dropped (and counted), never thrown. Peers trust each other no more than the server does.
+ */
+export const PEER_PROTOCOL_VERSION = 1;
+export const PEER_MESSAGE_MAX_BYTES = 16 * 1024;
+
+/** Round-trip probe over the data channel: answered with a pong carrying the same nonce. */
+const PingSchema = z.strictObject({ v: z.literal(PEER_PROTOCOL_VERSION), type: z.literal('ping'), nonce: z.string().min(1).max(64) });
+const PongSchema = z.strictObject({ v: z.literal(PEER_PROTOCOL_VERSION), type: z.literal('pong'), nonce: z.string().min(1).max(64) });
+
+export const PeerMessageSchema = z.discriminatedUnion('type', [PingSchema, PongSchema]);
+export type PeerMessage = z.infer<typeof PeerMessageSchema>;
+export type PeerMessageType = PeerMessage['type'];
+
+/** Bytes of `text` in UTF-8 (the protocol package runs in browsers and Node alike, without DOM or Node types). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+export type PeerMessageResult = { ok: true; message: PeerMessage } | { ok: false; reason: 'not_text' | 'too_large' | 'not_json' | 'invalid' };
+
+/** Reads one data channel message: the message, or why it was dropped. */
+export function parsePeerMessage(data: unknown): PeerMessageResult {
+  if (typeof data !== 'string') return { ok: false, reason: 'not_text' };
+  // The UTF-16 length bounds the UTF-8 size from below: cheap refusal first, exact count after.
+  if (data.length > PEER_MESSAGE_MAX_BYTES || utf8Length(data) > PEER_MESSAGE_MAX_BYTES) {
+    return { ok: false, reason: 'too_large' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { ok: false, reason: 'not_json' };
+  }
+  const parsed = PeerMessageSchema.safeParse(json);
+  return parsed.success ? { ok: true, message: parsed.data } : { ok: false, reason: 'invalid' };
+}
+
+/** Encodes a message for the data channel; undefined if it is not a valid message or too large. */
+export function encodePeerMessage(message: PeerMessage): string | undefined {
+  if (!PeerMessageSchema.safeParse(message).success) return undefined;
+  const text = JSON.stringify(message);
+  return utf8Length(text) <= PEER_MESSAGE_MAX_BYTES ? text : undefined;
+}
