@@ -11,6 +11,7 @@
  * frames from all N-1 others and when every existing participant decodes the newcomer.
  */
 import { spawn } from 'node:child_process';
+import { installObserver } from '../tests/observe.js';
 import { chromium, type Browser, type Page } from '@playwright/test';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3199);
@@ -40,6 +41,7 @@ async function waitForServer(): Promise<void> {
 
 async function lobby(browser: Browser, room: string, name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
+  await page.addInitScript(installObserver);
   await page.goto(`${BASE}/r/${room}`);
   await page.getByLabel('Your name').fill(name);
   // Wait until the camera preview runs, as a person would before pressing Join.
@@ -54,10 +56,9 @@ function waitAllDecoding(page: Page, count: number): Promise<number> {
       const start = performance.getEntriesByName('meshmeet:join-clicked')[0]?.startTime ?? 0;
       const deadline = performance.now() + timeout;
       while (performance.now() < deadline) {
-        const participants = [...(window.__meshmeet?.call.participants.values() ?? [])];
         let decoding = 0;
-        for (const p of participants) {
-          const stats = await p.link.pc.getStats();
+        for (const pc of window.__e2e.pcs.filter((pc) => pc.connectionState !== 'closed')) {
+          const stats = await pc.getStats();
           stats.forEach((s: Record<string, unknown>) => {
             if (s.type === 'inbound-rtp' && s.kind === 'video' && Number(s.framesDecoded) > 0) decoding += 1;
           });
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < size - 1; i++) {
         const page = await lobby(browser, room, `P${i}`);
         await page.getByRole('button', { name: 'Join' }).click();
-        await page.waitForFunction(() => window.__meshmeet?.call.status === 'joined');
+        await page.waitForFunction(() => document.querySelector('main.call[aria-busy="false"]') !== null);
         present.push(page);
       }
       if (present.length > 0) await Promise.all(present.map((page, i) => waitAllDecoding(page, i === 0 ? present.length - 1 : present.length - 1)));

@@ -6,24 +6,21 @@ import {
   expectNoErrors,
   expectVideoFlowing,
   join,
+  negotiations,
   openLobby,
   uniqueRoom,
   waitJoined,
   type Person,
 } from './support.js';
 
-function negotiationTotal(person: Person): Promise<number> {
-  return person.page.evaluate(() => {
-    const n = window.__meshmeet!.call.negotiations;
-    return n.offersSent + n.answersSent + n.offersReceived + n.answersReceived;
-  });
-}
+const negotiationTotal = negotiations;
 
+/** The device of the video each open link sends. */
 function sentVideoDevice(person: Person): Promise<(string | undefined)[]> {
   return person.page.evaluate(() =>
-    [...window.__meshmeet!.call.participants.values()].map(
-      (p) => p.link.pc.getSenders().find((s) => s.track?.kind === 'video')?.track?.getSettings().deviceId,
-    ),
+    window.__e2e.pcs
+      .filter((pc) => pc.connectionState !== 'closed')
+      .map((pc) => pc.getSenders().find((s) => s.track?.kind === 'video')?.track?.getSettings().deviceId),
   );
 }
 
@@ -64,8 +61,9 @@ test('switching camera and microphone mid-call keeps video flowing without a new
     .poll(() =>
       ada.page.evaluate(
         () =>
-          [...window.__meshmeet!.call.participants.values()][0]?.link.pc
-            .getSenders()
+          window.__e2e.pcs
+            .find((pc) => pc.connectionState !== 'closed')
+            ?.getSenders()
             .find((s) => s.track?.kind === 'audio')
             ?.track?.getSettings().deviceId,
       ),
@@ -73,8 +71,15 @@ test('switching camera and microphone mid-call keeps video flowing without a new
     .toBe(otherMic);
 
   expect([await negotiationTotal(ada), await negotiationTotal(bob)]).toEqual(negotiationsBefore);
-  // The old camera was released.
-  expect(await ada.page.evaluate(() => window.__meshmeet!.call.media.stream.getVideoTracks().length)).toBe(1);
+  // The old camera was released: the self view shows the new one, and only one camera track is live.
+  await expect
+    .poll(() =>
+      ada.page.evaluate(() => {
+        const video = document.querySelector<HTMLVideoElement>('figure.tile.self[data-source="camera"] video');
+        return (video?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.getSettings().deviceId;
+      }),
+    )
+    .toBe(other);
   expectNoErrors([ada, bob]);
   await closeAll([ada, bob]);
 });

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@meshmeet/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { BASE_URL } from '../playwright.config.js';
-import { clickJoin, closeAll, openLobby, uniqueRoom } from './support.js';
+import { clickJoin, closeAll, openLobby, uniqueRoom, waitJoined } from './support.js';
 
 test('the ninth person is told the room is full', async ({ browser }) => {
   const room = uniqueRoom();
@@ -35,7 +35,7 @@ test('the ninth person is told the room is full', async ({ browser }) => {
   await leaving.timeout(5_000).emitWithAck('leave', {});
   leaving.disconnect();
   await clickJoin(ninth);
-  await expect.poll(() => ninth.page.evaluate(() => window.__meshmeet?.call.status)).toBe('joined');
+  await waitJoined(ninth);
   for (const socket of sockets) socket.disconnect();
   await closeAll([ninth]);
 });

@@ -1,4 +1,5 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { installObserver } from './observe.js';
 
 /** One person in a call: a browser context of its own, with its console watched for errors. */
 export interface Person {
@@ -34,6 +35,7 @@ export async function openLobby(browser: Browser, roomId: string, name: string, 
       console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`),
     ),
   );
+  await page.addInitScript(installObserver);
   if (init) await page.addInitScript(init);
   await page.goto(`/r/${roomId}`);
   await page.getByLabel('Your name').fill(name);
@@ -44,10 +46,9 @@ export async function clickJoin(person: Person): Promise<void> {
   await person.page.getByRole('button', { name: 'Join' }).click();
 }
 
+/** The call view is up and neither joining nor reconnecting. */
 export async function waitJoined(person: Person): Promise<void> {
-  await expect
-    .poll(() => person.page.evaluate(() => window.__meshmeet?.call.status), { timeout: 15_000 })
-    .toBe('joined');
+  await expect(person.page.locator('main.call[aria-busy="false"]')).toBeVisible({ timeout: 15_000 });
 }
 
 export async function join(browser: Browser, roomId: string, name: string, baseURL?: string): Promise<Person> {
@@ -57,14 +58,22 @@ export async function join(browser: Browser, roomId: string, name: string, baseU
   return person;
 }
 
-/** Names of the remote participants whose links are connected, sorted. */
-export function connectedPeers(person: Person): Promise<string[]> {
-  return person.page.evaluate(() =>
-    [...(window.__meshmeet?.call.participants.values() ?? [])]
-      .filter((p) => p.link.pc.connectionState === 'connected')
-      .map((p) => p.name)
-      .sort(),
-  );
+/** Names of the remote participants shown in the grid whose links are connected, sorted. */
+export async function connectedPeers(person: Person): Promise<string[]> {
+  const names = await remoteNames(person);
+  return person.page.evaluate((names) => names.filter((name) => window.__e2e.pcOf(name)?.connectionState === 'connected').sort(), names);
+}
+
+/** Names on the remote camera tiles, sorted. */
+export function remoteNames(person: Person): Promise<string[]> {
+  return person.page.locator('figure.tile[data-source="camera"]:not(.self)').evaluateAll((tiles) => tiles.map((t) => (t as HTMLElement).dataset.name ?? '').sort());
+}
+
+/** The server-assigned ids of the remote participants, as the page's tiles carry them, sorted. */
+export function remoteIds(person: Person): Promise<string[]> {
+  return person.page
+    .locator('figure.tile[data-source="camera"]:not(.self)')
+    .evaluateAll((tiles) => tiles.map((t) => (t as HTMLElement).dataset.participantId ?? '').sort());
 }
 
 export interface InboundCounters {
@@ -75,12 +84,11 @@ export interface InboundCounters {
 
 /** Inbound RTP counters from the link to the participant named `from`, read from getStats. */
 export function inbound(person: Person, from: string): Promise<InboundCounters> {
-  return person.page.evaluate(async (remoteName) => {
-    const participant = [...(window.__meshmeet?.call.participants.values() ?? [])].find((p) => p.name === remoteName);
+  return person.page.evaluate(async (from) => {
+    const pc = window.__e2e.pcOf(from);
     const counters = { framesDecoded: 0, audioPackets: 0, audioSamples: 0 };
-    if (!participant) return counters;
-    const report = await participant.link.pc.getStats();
-    report.forEach((stat: Record<string, unknown>) => {
+    if (!pc) return counters;
+    (await pc.getStats()).forEach((stat: Record<string, unknown>) => {
       if (stat.type !== 'inbound-rtp') return;
       if (stat.kind === 'video') counters.framesDecoded += Number(stat.framesDecoded ?? 0);
       if (stat.kind === 'audio') {
@@ -90,6 +98,42 @@ export function inbound(person: Person, from: string): Promise<InboundCounters> 
     });
     return counters;
   }, from);
+}
+
+/** Decoded frames and size of one source's video from `from`: the track the page shows in that source's tile. */
+export function inboundSource(person: Person, from: string, source: 'camera' | 'screen'): Promise<{ framesDecoded: number; frameWidth: number }> {
+  return person.page.evaluate(
+    async ({ from, source }) => {
+      const pc = window.__e2e.pcOf(from);
+      const tile = [...document.querySelectorAll<HTMLElement>(`figure.tile[data-source="${source}"]:not(.self)`)].find((t) => t.dataset.name === from);
+      const trackId = ((tile?.querySelector('video')?.srcObject as MediaStream | null) ?? null)?.getVideoTracks()[0]?.id;
+      const result = { framesDecoded: 0, frameWidth: 0 };
+      if (!pc || !trackId) return result;
+      (await pc.getStats()).forEach((stat: Record<string, unknown>) => {
+        if (stat.type === 'inbound-rtp' && stat.kind === 'video' && stat.trackIdentifier === trackId) {
+          result.framesDecoded = Number(stat.framesDecoded ?? 0);
+          result.frameWidth = Number(stat.frameWidth ?? 0);
+        }
+      });
+      return result;
+    },
+    { from, source },
+  );
+}
+
+/** Offers and answers this page made and applied, on every link. */
+export function negotiations(person: Person): Promise<number> {
+  return person.page.evaluate(() => {
+    const n = window.__e2e.negotiations;
+    return n.offersSent + n.answersSent + n.offersReceived + n.answersReceived;
+  });
+}
+
+/** Closes the page's signaling WebSocket as a network failure would; peer connections are untouched. */
+export function dropSignaling(person: Person): Promise<void> {
+  return person.page.evaluate(() => {
+    for (const socket of window.__e2e.sockets) if (socket.readyState === WebSocket.OPEN) socket.close();
+  });
 }
 
 /** Asserts that `person` keeps decoding new video frames from `from` (not just that a tile exists). */
@@ -112,9 +156,14 @@ export async function expectAudioFlowing(person: Person, from: string): Promise<
     .toBe(true);
 }
 
-/** The tile showing `name` in `person`'s grid. */
+/** The camera tile showing `name` in `person`'s view. */
 export function tileOf(person: Person, name: string) {
-  return person.page.locator(`figure.tile[data-name="${name}"]:not(.self)`);
+  return person.page.locator(`figure.tile[data-source="camera"][data-name="${name}"]:not(.self)`);
+}
+
+/** The tile of `name`'s shared screen in `person`'s view. */
+export function screenOf(person: Person, name: string) {
+  return person.page.locator(`figure.tile[data-source="screen"][data-name="${name}"]:not(.self)`);
 }
 
 export async function expectFullMesh(people: Person[]): Promise<void> {

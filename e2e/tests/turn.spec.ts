@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { ServerProcess } from './server-process.js';
-import { closeAll, expectFullMesh, expectNoErrors, expectVideoFlowing, join, uniqueRoom, type Person } from './support.js';
+import { closeAll, expectFullMesh, expectNoErrors, expectVideoFlowing, join, remoteIds, uniqueRoom, type Person } from './support.js';
 
 const TURN_PORT = 34_781;
 const SECRET = 'e2e-turn-secret-0123456789abcdef';
@@ -78,9 +78,10 @@ test('a relay-only call through the real coturn with credentials from the app; e
     await expectVideoFlowing(people[1]!, 'Ada');
 
     const [ada] = people as [Person];
+    // Ada's server-assigned id, as Bob's page shows it on her tile.
+    const [adaId] = await remoteIds(people[1]!);
     const path = await ada.page.evaluate(async () => {
-      const [participant] = [...window.__meshmeet!.call.participants.values()];
-      const pc = participant!.link.pc;
+      const pc = window.__e2e.pcOf('Bob')!;
       const stats = new Map<string, Record<string, unknown>>();
       (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.set(String(s.id), s));
       const transport = [...stats.values()].find((s) => s.type === 'transport');
@@ -91,12 +92,11 @@ test('a relay-only call through the real coturn with credentials from the app; e
         remote: stats.get(String(pair?.remoteCandidateId))?.candidateType,
         policy: config.iceTransportPolicy,
         turn: config.iceServers?.[0] as RTCIceServer,
-        selfId: window.__meshmeet!.call.selfId,
       };
     });
     expect(path).toMatchObject({ local: 'relay', remote: 'relay', policy: 'relay' });
     // The credential is the app's: `<expiry>:<participant id>`, never the shared secret.
-    expect(path.turn.username).toMatch(new RegExp(`^\\d+:${path.selfId}$`));
+    expect(path.turn.username).toMatch(new RegExp(`^\\d+:${adaId}$`));
     expect(path.turn.credential).not.toBe(SECRET);
 
     const probe = await ada.context.newPage();
@@ -106,7 +106,7 @@ test('a relay-only call through the real coturn with credentials from the app; e
     const forged = await gatherRelay(probe, { ...path.turn, credential: Buffer.from('not the right hmac').toString('base64') });
     expect(forged.types).toEqual([]);
     expect(forged.errors).toContain(401);
-    const expiredUser = `${Math.floor(Date.now() / 1000) - 60}:${path.selfId}`;
+    const expiredUser = `${Math.floor(Date.now() / 1000) - 60}:${adaId}`;
     const expired = await gatherRelay(probe, {
       urls: path.turn.urls,
       username: expiredUser,

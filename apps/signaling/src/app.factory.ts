@@ -59,7 +59,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     }),
   );
   app.use((_request: unknown, response: { setHeader: (name: string, value: string) => void }, next: () => void) => {
-    response.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), speaker-selection=(self), display-capture=(), geolocation=()');
+    response.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), speaker-selection=(self), display-capture=(self), geolocation=()');
     next();
   });
   app.enableShutdownHooks();

@@ -1,54 +1,42 @@
-import type { ErrorPayload, JoinResult, MediaState, Participant } from '@meshmeet/protocol';
+import type { ErrorPayload, JoinResult, MediaState, Participant as ParticipantInfo, Source } from '@meshmeet/protocol';
+import { SOURCES } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
+import { createLogger } from '../log.js';
 import { markOnce } from '../marks.js';
-import type { SignalingClient } from '../signaling/signaling-client.js';
+import { SignalingError, type SignalingClient } from '../signaling/signaling-client.js';
 import { isPolite } from '../webrtc/negotiation.js';
-import { PeerLink, type LinkHealth } from '../webrtc/peer-link.js';
+import { PeerLink } from '../webrtc/peer-link.js';
 import { videoEncodingFor } from '../webrtc/video-encoding.js';
 import type { LocalMedia } from './local-media.js';
-
-export interface RemoteParticipant {
-  id: string;
-  name: string;
-  media: MediaState;
-  link: PeerLink;
-  connectionState: RTCPeerConnectionState;
-  health: LinkHealth;
-}
+import { LocalParticipant, RemoteParticipant } from './participant.js';
 
 export type CallStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
 
 export interface CallEvents extends Record<string, unknown> {
-  change: void;
+  status: CallStatus;
+  'participant-joined': RemoteParticipant;
+  'participant-left': RemoteParticipant;
 }
 
-export interface NegotiationCounts {
-  offersSent: number;
-  answersSent: number;
-  offersReceived: number;
-  answersReceived: number;
-}
+const log = createLogger('call');
+
+const UNREACHABLE: ErrorPayload = { code: 'internal_error', message: 'Could not reach the meshmeet server. Check your connection.' };
+const NO_ANSWER: ErrorPayload = { code: 'internal_error', message: 'The meshmeet server did not answer in time. Try again.' };
+const BROKEN: ErrorPayload = { code: 'internal_error', message: 'Something went wrong in meshmeet. Reload the page and try again.' };
 
 /**
- * The mesh: one PeerLink per remote participant, kept in step with the room roster, plus the
- * local media shared by all links. Knows nothing about the UI.
+ * The mesh: the local participant and one RemoteParticipant (one PeerLink) per other person, kept
+ * in step with the room roster. Knows nothing about the UI.
  */
 export class Call extends Emitter<CallEvents> {
   status: CallStatus = 'idle';
-  selfId: string | undefined;
-  selfName: string;
   error: ErrorPayload | undefined;
-  readonly participants = new Map<string, RemoteParticipant>();
-  readonly negotiations: NegotiationCounts = { offersSent: 0, answersSent: 0, offersReceived: 0, answersReceived: 0 };
+  readonly local: LocalParticipant;
+  readonly remotes = new Map<string, RemoteParticipant>();
   private iceServers: RTCIceServer[] = [];
   private iceTransportPolicy: RTCIceTransportPolicy = 'all';
   private lastSentMedia: MediaState | undefined;
   private resumeToken: string | undefined;
-  /** Counts rejoins as a new participant (the server had forgotten us), for diagnostics. */
-  rejoins = 0;
-  resumes = 0;
-  /** Remote participants removed from the mesh so far (left, timed out, or gone after a rejoin). */
-  removals = 0;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -60,18 +48,18 @@ export class Call extends Emitter<CallEvents> {
     private readonly passcode?: string,
   ) {
     super();
-    this.selfName = name;
+    this.local = new LocalParticipant(name, media);
     this.unsubscribe.push(
-      signaling.on('participant-joined', ({ participant }) => this.addParticipant(participant, false)),
-      signaling.on('participant-left', ({ id }) => this.removeParticipant(id)),
-      signaling.on('participant-resumed', ({ participant }) => this.onPeerResumed(participant)),
-      signaling.on('description', ({ from, description }) => void this.linkFor(from)?.handleDescription(description)),
-      signaling.on('candidate', ({ from, candidate }) => void this.linkFor(from)?.handleCandidate(candidate)),
-      signaling.on('media-state', ({ from, media }) => this.updateMedia(from, media)),
-      signaling.on('signal-error', ({ event, code }) => console.warn(`meshmeet: server refused "${event}": ${code}`)),
+      signaling.on('participant-joined', ({ participant }) => this.addRemote(participant, false)),
+      signaling.on('participant-left', ({ id }) => this.removeRemote(id)),
+      signaling.on('participant-resumed', ({ participant }) => this.onRemoteResumed(participant)),
+      signaling.on('description', ({ from, description }) => void this.remotes.get(from)?.link.handleDescription(description)),
+      signaling.on('candidate', ({ from, candidate }) => void this.remotes.get(from)?.link.handleCandidate(candidate)),
+      signaling.on('media-state', ({ from, media }) => this.remotes.get(from)?.setMedia(media)),
+      signaling.on('signal-error', ({ event, code }) => log.warn(`server refused "${event}": ${code}`)),
       signaling.onStatus((status) => void this.onSignalingStatus(status)),
-      media.on('track', ({ kind, track, pending }) => {
-        for (const participant of this.participants.values()) pending.push(participant.link.replaceTrack(kind, track));
+      media.on('track', ({ source, track, pending }) => {
+        for (const remote of this.remotes.values()) pending.push(remote.link.replaceTrack(source, track));
       }),
       media.on('change', () => this.publishMediaState()),
     );
@@ -82,15 +70,21 @@ export class Call extends Emitter<CallEvents> {
     this.error = undefined;
     try {
       await this.signaling.connect();
-      const response = await this.signaling.join(this.roomId, this.selfName, this.media.state, this.passcode);
+      const response = await this.signaling.join(this.roomId, this.local.name, this.media.state, this.passcode);
       if (!response.ok) {
         this.fail(response.error);
         return;
       }
       performance.mark('meshmeet:joined');
       this.applyJoin(response);
-    } catch {
-      this.fail({ code: 'internal_error', message: 'Could not reach the meshmeet server. Check your connection.' });
+    } catch (error) {
+      if (error instanceof SignalingError) {
+        this.fail(error.reason === 'unreachable' ? UNREACHABLE : error.reason === 'timeout' ? NO_ANSWER : BROKEN);
+        return;
+      }
+      // A bug, not the network: say so, and keep the stack for whoever debugs it.
+      log.error('joining failed', error);
+      this.fail(BROKEN);
     }
   }
 
@@ -98,9 +92,10 @@ export class Call extends Emitter<CallEvents> {
   leave(): void {
     if (this.status === 'left') return;
     if (this.status === 'joined') this.signaling.leave();
-    this.closeAllLinks();
+    this.removeAllRemotes();
     for (const off of this.unsubscribe) off();
     this.signaling.disconnect();
+    this.local.dispose();
     this.setStatus('left');
   }
 
@@ -113,11 +108,11 @@ export class Call extends Emitter<CallEvents> {
   }
 
   private applyJoin(result: JoinResult): void {
-    this.selfId = result.self.id;
-    this.selfName = result.self.name;
+    this.local.id = result.self.id;
+    this.local.setName(result.self.name);
     this.applySession(result);
     // We are the newcomer: we make the first offer to everyone already here.
-    for (const participant of result.participants) this.addParticipant(participant, true);
+    for (const participant of result.participants) this.addRemote(participant, true);
     this.setStatus('joined');
     this.publishMediaState();
   }
@@ -127,101 +122,80 @@ export class Call extends Emitter<CallEvents> {
    * Bring the mesh in line with the roster and redo any negotiation the outage interrupted.
    */
   private applyResume(result: JoinResult): void {
-    this.resumes += 1;
     this.applySession(result);
     const present = new Set(result.participants.map((p) => p.id));
-    for (const id of [...this.participants.keys()]) if (!present.has(id)) this.removeParticipant(id);
+    for (const id of [...this.remotes.keys()]) if (!present.has(id)) this.removeRemote(id);
     for (const participant of result.participants) {
-      const known = this.participants.get(participant.id);
+      const known = this.remotes.get(participant.id);
       if (known) {
-        known.media = participant.media;
+        known.setMedia(participant.media);
+        known.setName(participant.name);
         void known.link.resync();
       } else {
         // Joined while we were away: their offer to us was lost, so we make one.
-        this.addParticipant(participant, true);
+        this.addRemote(participant, true);
       }
     }
     this.setStatus('joined');
     this.publishMediaState();
   }
 
-  private onPeerResumed(participant: Participant): void {
-    const known = this.participants.get(participant.id);
+  private onRemoteResumed(participant: ParticipantInfo): void {
+    const known = this.remotes.get(participant.id);
     if (!known) {
-      this.addParticipant(participant, true);
+      this.addRemote(participant, true);
       return;
     }
-    known.media = participant.media;
+    known.setMedia(participant.media);
     void known.link.resync();
-    this.emit('change', undefined);
   }
 
-  private addParticipant(participant: Participant, initiator: boolean): void {
-    const selfId = this.selfId;
-    if (!selfId || participant.id === selfId || this.participants.has(participant.id)) return;
+  private addRemote(participant: ParticipantInfo, initiator: boolean): void {
+    const selfId = this.local.id;
+    if (!selfId || participant.id === selfId || this.remotes.has(participant.id)) return;
     const link = new PeerLink({
       remoteId: participant.id,
       polite: isPolite(selfId, participant.id),
       iceServers: this.iceServers,
       iceTransportPolicy: this.iceTransportPolicy,
       initiator,
-      localTracks: () => ({ audio: this.media.audioTrack, video: this.media.videoTrack, stream: this.media.stream }),
+      localTrack: (source: Source) => this.media.tracks[source],
       sendDescription: (description) => this.signaling.sendDescription(participant.id, description),
       sendCandidate: (candidate) => this.signaling.sendCandidate(participant.id, candidate),
+      log: createLogger('peer-link', { participant: participant.id }),
     });
-    const remote: RemoteParticipant = { ...participant, link, connectionState: link.connectionState, health: link.health };
-    link.on('health', (health) => {
-      remote.health = health;
-      this.emit('change', undefined);
-    });
-    link.on('track', () => this.emit('change', undefined));
     link.on('connectionState', (state) => {
-      remote.connectionState = state;
       if (state === 'connected') markOnce('meshmeet:first-peer-connected');
-      this.emit('change', undefined);
     });
-    link.on('negotiation', ({ direction, type }) => {
-      const key = `${type}s${direction === 'sent' ? 'Sent' : 'Received'}` as keyof NegotiationCounts;
-      this.negotiations[key] += 1;
-    });
-    this.participants.set(participant.id, remote);
+    const remote = new RemoteParticipant(participant.id, participant.name, participant.media, link);
+    this.remotes.set(participant.id, remote);
     this.adaptVideoToRoomSize();
-    this.emit('change', undefined);
+    this.emit('participant-joined', remote);
   }
 
-  /** Every link sends less as the mesh grows (see videoEncodingFor). */
+  /** Every link sends less camera video as the mesh grows (see videoEncodingFor). */
   private adaptVideoToRoomSize(): void {
-    const encoding = videoEncodingFor(this.participants.size);
-    for (const participant of this.participants.values()) void participant.link.setVideoEncoding(encoding);
+    const encoding = videoEncodingFor(this.remotes.size);
+    for (const remote of this.remotes.values()) void remote.link.setCameraEncoding(encoding);
   }
 
-  private removeParticipant(id: string): void {
-    const participant = this.participants.get(id);
-    if (!participant) return;
-    this.removals += 1;
-    participant.link.close();
-    this.participants.delete(id);
+  private removeRemote(id: string): void {
+    const remote = this.remotes.get(id);
+    if (!remote) return;
+    this.remotes.delete(id);
+    remote.dispose();
     this.adaptVideoToRoomSize();
-    this.emit('change', undefined);
+    this.emit('participant-left', remote);
   }
 
-  private linkFor(id: string): PeerLink | undefined {
-    return this.participants.get(id)?.link;
-  }
-
-  private updateMedia(id: string, media: MediaState): void {
-    const participant = this.participants.get(id);
-    if (!participant) return;
-    participant.media = media;
-    this.emit('change', undefined);
+  private removeAllRemotes(): void {
+    for (const id of [...this.remotes.keys()]) this.removeRemote(id);
   }
 
   private publishMediaState(): void {
     const state = this.media.state;
-    if (this.status === 'joined' && (state.audio !== this.lastSentMedia?.audio || state.video !== this.lastSentMedia?.video)) {
-      if (this.signaling.sendMediaState(state)) this.lastSentMedia = state;
-    }
-    this.emit('change', undefined);
+    const changed = !this.lastSentMedia || SOURCES.some((source) => state[source] !== this.lastSentMedia?.[source]);
+    if (this.status === 'joined' && changed && this.signaling.sendMediaState(state)) this.lastSentMedia = state;
   }
 
   /**
@@ -238,7 +212,8 @@ export class Call extends Emitter<CallEvents> {
       let response;
       try {
         response = await this.signaling.resume(this.resumeToken);
-      } catch {
+      } catch (error) {
+        if (!(error instanceof SignalingError)) log.error('resuming failed', error);
         // No answer in time. If the socket dropped again the next reconnect retries; if not, retry now.
         setTimeout(() => {
           if (this.status === 'reconnecting' && this.signaling.connected) void this.resumeOrRejoin();
@@ -249,23 +224,13 @@ export class Call extends Emitter<CallEvents> {
         this.applyResume(response);
         return;
       }
-      if (response.error.code !== 'session_unknown') {
-        console.warn(`meshmeet: resume refused (${response.error.code}); joining again`);
-      }
+      if (response.error.code !== 'session_unknown') log.warn(`resume refused (${response.error.code}); joining again`);
     }
     // A new identity: the old peer connections belong to the old one.
-    this.rejoins += 1;
-    this.closeAllLinks();
-    this.emit('change', undefined);
-    this.selfId = undefined;
+    this.removeAllRemotes();
+    this.local.id = '';
     this.resumeToken = undefined;
     await this.join();
-  }
-
-  private closeAllLinks(): void {
-    this.removals += this.participants.size;
-    for (const participant of this.participants.values()) participant.link.close();
-    this.participants.clear();
   }
 
   private fail(error: ErrorPayload): void {
@@ -274,7 +239,8 @@ export class Call extends Emitter<CallEvents> {
   }
 
   private setStatus(status: CallStatus): void {
+    if (this.status === status) return;
     this.status = status;
-    this.emit('change', undefined);
+    this.emit('status', status);
   }
 }

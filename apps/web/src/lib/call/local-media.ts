@@ -1,6 +1,6 @@
-import type { MediaState } from '@meshmeet/protocol';
+import type { MediaState, Source } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
-import type { MediaKind } from '../webrtc/peer-link.js';
+import { createLogger } from '../log.js';
 import {
   classifyMediaError,
   describeProblem,
@@ -10,14 +10,17 @@ import {
   type DeviceOption,
 } from './devices.js';
 
+/** Sources captured from a device the person picks (the screen is picked in the browser's own dialog). */
+export type DeviceSource = Extract<Source, 'mic' | 'camera'>;
+
 export interface LocalMediaEvents extends Record<string, unknown> {
   /**
-   * A track object changed (new device, camera on/off): senders must `replaceTrack`. Listeners add
-   * their promises to `pending`; the previous track is stopped only once they settle, so the far
-   * side never sees a gap between the old camera and the new one.
+   * A source's track object changed (new device, camera on/off, screen shared or not): senders must
+   * `replaceTrack`. Listeners add their promises to `pending`; the previous track is stopped only once
+   * they settle, so the far side never sees a gap between the old camera and the new one.
    */
-  track: { kind: MediaKind; track: MediaStreamTrack | null; pending: Promise<unknown>[] };
-  /** Anything the UI shows changed. */
+  track: { source: Source; track: MediaStreamTrack | null; pending: Promise<unknown>[] };
+  /** Anything the UI shows changed (on/off, devices, problems). */
   change: void;
 }
 
@@ -39,24 +42,30 @@ const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
   autoGainControl: true,
 };
 
-const kindToDevice: Record<MediaKind, DeviceKind> = { audio: 'audioinput', video: 'videoinput' };
-const kindToLabel: Record<MediaKind, 'microphone' | 'camera'> = { audio: 'microphone', video: 'camera' };
+/** A shared screen is for reading: full size, few frames (the sender also caps it at 15 fps). */
+const SCREEN_CONSTRAINTS: DisplayMediaStreamOptions = {
+  video: { frameRate: { ideal: 15, max: 15 }, width: { max: 1920 }, height: { max: 1080 } },
+  audio: false,
+};
+
+const deviceKindOf: Record<DeviceSource, DeviceKind> = { mic: 'audioinput', camera: 'videoinput' };
+const labelOf: Record<DeviceSource, 'microphone' | 'camera'> = { mic: 'microphone', camera: 'camera' };
+
+const log = createLogger('local-media');
 
 /**
- * The local camera and microphone: acquisition, mute, camera off (which really stops the camera),
- * device choice and fallback when a device disappears. Plain TypeScript, no UI.
+ * The local microphone, camera and shared screen: acquisition, mute, camera off (which really stops
+ * the camera), device choice, fallback when a device disappears, and screen sharing. Plain
+ * TypeScript, no UI.
  */
 export class LocalMedia extends Emitter<LocalMediaEvents> {
-  audioTrack: MediaStreamTrack | null = null;
-  videoTrack: MediaStreamTrack | null = null;
+  readonly tracks: Record<Source, MediaStreamTrack | null> = { mic: null, camera: null, screen: null };
   /** What the person asked for; a missing device can make the actual state differ. */
   micOn = true;
   cameraOn = true;
   chosen: DeviceChoice;
   devices: MediaDeviceInfo[] = [];
-  problems: Partial<Record<MediaKind, string>> = {};
-  /** Always a stream with the current tracks, replaced (not mutated) whenever they change. */
-  stream = new MediaStream();
+  problems: Partial<Record<DeviceSource | 'screen', string>> = {};
   private readonly mediaDevices: MediaDevices;
   private readonly onDeviceChange = () => void this.handleDeviceChange();
   private stopped = false;
@@ -68,56 +77,94 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
   }
 
+  /** What the others are told: a source is on when it has a track and the person has it on. */
   get state(): MediaState {
-    return { audio: this.audioTrack !== null && this.micOn, video: this.videoTrack !== null && this.cameraOn };
+    return {
+      mic: this.tracks.mic !== null && this.micOn,
+      camera: this.tracks.camera !== null && this.cameraOn,
+      screen: this.tracks.screen !== null,
+    };
+  }
+
+  /** Whether this browser can share a screen at all (phones cannot). */
+  get canShareScreen(): boolean {
+    return typeof this.mediaDevices?.getDisplayMedia === 'function';
   }
 
   /** Acquires camera and microphone as wanted; whatever fails is reported in `problems`, the rest still works. */
   async start(): Promise<void> {
     if (!this.mediaDevices?.getUserMedia) {
-      this.problems = { audio: 'This browser cannot use a microphone here.', video: 'This browser cannot use a camera here.' };
+      this.problems = { mic: 'This browser cannot use a microphone here.', camera: 'This browser cannot use a camera here.' };
       this.emit('change', undefined);
       return;
     }
-    const wantAudio = this.micOn;
-    const wantVideo = this.cameraOn;
-    if (wantAudio && wantVideo) {
+    if (this.micOn && this.cameraOn) {
       try {
-        const stream = await this.mediaDevices.getUserMedia({
-          audio: this.audioConstraints(),
-          video: this.videoConstraints(),
-        });
-        this.adopt('audio', stream.getAudioTracks()[0] ?? null);
-        this.adopt('video', stream.getVideoTracks()[0] ?? null);
+        const stream = await this.mediaDevices.getUserMedia({ audio: this.audioConstraints(), video: this.videoConstraints() });
+        this.adopt('mic', stream.getAudioTracks()[0] ?? null);
+        this.adopt('camera', stream.getVideoTracks()[0] ?? null);
       } catch {
         // One of the two may still work on its own: ask for each separately to find out which.
-        await this.acquire('audio');
-        await this.acquire('video');
+        await this.acquire('mic');
+        await this.acquire('camera');
       }
     } else {
-      if (wantAudio) await this.acquire('audio');
-      if (wantVideo) await this.acquire('video');
+      if (this.micOn) await this.acquire('mic');
+      if (this.cameraOn) await this.acquire('camera');
     }
     await this.refreshDevices();
   }
 
   setMicOn(on: boolean): void {
     this.micOn = on;
-    // Muting keeps the track (instant unmute) but sends silence.
-    if (this.audioTrack) this.audioTrack.enabled = on;
+    // Muting keeps the track (instant unmute, and the speaking hint can still hear you) but sends silence.
+    if (this.tracks.mic) this.tracks.mic.enabled = on;
     this.emit('change', undefined);
-    if (on && !this.audioTrack) void this.acquire('audio');
+    if (on && !this.tracks.mic) void this.acquire('mic');
   }
 
   async setCameraOn(on: boolean): Promise<void> {
     this.cameraOn = on;
     if (!on) {
       // Stopping the track turns the camera light off; senders get `null` and keep their transceiver.
-      this.adopt('video', null);
+      this.adopt('camera', null);
       return;
     }
-    if (!this.videoTrack) await this.acquire('video');
+    if (!this.tracks.camera) await this.acquire('camera');
     else this.emit('change', undefined);
+  }
+
+  /**
+   * Asks the browser for a screen, window or tab to share. False when the person cancelled or the
+   * browser refused. Stopping from the browser's own "Stop sharing" bar ends the track: handled the same.
+   */
+  async startScreenShare(): Promise<boolean> {
+    if (!this.canShareScreen || this.tracks.screen) return this.tracks.screen !== null;
+    try {
+      const stream = await this.mediaDevices.getDisplayMedia(SCREEN_CONSTRAINTS);
+      const track = stream.getVideoTracks()[0] ?? null;
+      if (!track || this.stopped) {
+        track?.stop();
+        return false;
+      }
+      // Tells the encoder to keep text sharp rather than motion smooth.
+      track.contentHint = 'detail';
+      delete this.problems.screen;
+      this.adopt('screen', track);
+      return true;
+    } catch (error) {
+      const cancelled = error instanceof DOMException && error.name === 'NotAllowedError';
+      if (!cancelled) {
+        log.with({ source: 'screen' }).warn('could not share the screen', error);
+        this.problems = { ...this.problems, screen: 'Your screen could not be shared.' };
+        this.emit('change', undefined);
+      }
+      return false;
+    }
+  }
+
+  stopScreenShare(): void {
+    this.adopt('screen', null);
   }
 
   async selectDevice(kind: DeviceKind, deviceId: string): Promise<void> {
@@ -126,9 +173,9 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       this.emit('change', undefined);
       return;
     }
-    const mediaKind: MediaKind = kind === 'audioinput' ? 'audio' : 'video';
-    const wanted = mediaKind === 'audio' ? this.micOn || this.audioTrack !== null : this.cameraOn;
-    if (wanted) await this.acquire(mediaKind);
+    const source: DeviceSource = kind === 'audioinput' ? 'mic' : 'camera';
+    const wanted = source === 'mic' ? this.micOn || this.tracks.mic !== null : this.cameraOn;
+    if (wanted) await this.acquire(source);
     else this.emit('change', undefined);
   }
 
@@ -138,7 +185,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   /** The device actually in use (or that will be used) for a kind. */
   current(kind: DeviceKind): string | undefined {
-    const track = kind === 'audioinput' ? this.audioTrack : kind === 'videoinput' ? this.videoTrack : null;
+    const track = kind === 'audioinput' ? this.tracks.mic : kind === 'videoinput' ? this.tracks.camera : null;
     const inUse = track?.getSettings().deviceId;
     return resolveDevice(inUse ?? this.chosen[kind], this.devices, kind);
   }
@@ -146,65 +193,65 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   stop(): void {
     this.stopped = true;
     this.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
-    this.audioTrack?.stop();
-    this.videoTrack?.stop();
-    this.audioTrack = null;
-    this.videoTrack = null;
-    this.stream = new MediaStream();
+    for (const source of ['mic', 'camera', 'screen'] as const) {
+      this.tracks[source]?.stop();
+      this.tracks[source] = null;
+    }
     this.clear();
   }
 
-  private async acquire(kind: MediaKind): Promise<void> {
+  private async acquire(source: DeviceSource): Promise<void> {
     try {
-      const constraints = kind === 'audio' ? { audio: this.audioConstraints() } : { video: this.videoConstraints() };
+      const constraints = source === 'mic' ? { audio: this.audioConstraints() } : { video: this.videoConstraints() };
       const stream = await this.mediaDevices.getUserMedia(constraints);
-      const track = (kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0] ?? null;
+      const track = (source === 'mic' ? stream.getAudioTracks() : stream.getVideoTracks())[0] ?? null;
       // The person may have turned the camera off while we were waiting for it.
-      if (this.stopped || (kind === 'video' && !this.cameraOn)) {
+      if (this.stopped || (source === 'camera' && !this.cameraOn)) {
         track?.stop();
         return;
       }
-      delete this.problems[kind];
-      this.adopt(kind, track);
+      delete this.problems[source];
+      this.adopt(source, track);
     } catch (error) {
-      this.problems = { ...this.problems, [kind]: describeProblem(kindToLabel[kind], classifyMediaError(error)) };
+      this.problems = { ...this.problems, [source]: describeProblem(labelOf[source], classifyMediaError(error)) };
       this.emit('change', undefined);
     }
   }
 
-  /** Makes `track` the current one of its kind; the previous one is stopped only after senders moved on. */
-  private adopt(kind: MediaKind, track: MediaStreamTrack | null): void {
-    const previous = kind === 'audio' ? this.audioTrack : this.videoTrack;
+  /** Makes `track` the current one of its source; the previous one is stopped only after senders moved on. */
+  private adopt(source: Source, track: MediaStreamTrack | null): void {
+    const previous = this.tracks[source];
     if (previous === track) return;
     if (track) {
-      if (kind === 'audio') track.enabled = this.micOn;
-      // An unplugged device ends its track: fall back to another device.
+      if (source === 'mic') track.enabled = this.micOn;
+      // An unplugged device ends its track: fall back to another device. A screen ends when the
+      // person stops sharing from the browser's own controls.
       track.addEventListener('ended', () => {
-        if ((kind === 'audio' ? this.audioTrack : this.videoTrack) === track) void this.recover(kind);
+        if (this.tracks[source] !== track) return;
+        if (source === 'screen') this.adopt('screen', null);
+        else void this.recover(source);
       });
     }
-    if (kind === 'audio') this.audioTrack = track;
-    else this.videoTrack = track;
-    this.stream = new MediaStream([this.audioTrack, this.videoTrack].filter((t): t is MediaStreamTrack => t !== null));
+    this.tracks[source] = track;
     const pending: Promise<unknown>[] = [];
-    this.emit('track', { kind, track, pending });
+    this.emit('track', { source, track, pending });
     this.emit('change', undefined);
     if (previous) void Promise.allSettled(pending).then(() => previous.stop());
   }
 
-  private async recover(kind: MediaKind): Promise<void> {
+  private async recover(source: DeviceSource): Promise<void> {
     await this.refreshDevices();
-    this.adopt(kind, null);
-    if (kind === 'video' ? this.cameraOn : true) await this.acquire(kind);
+    this.adopt(source, null);
+    if (source === 'mic' || this.cameraOn) await this.acquire(source);
   }
 
   private async handleDeviceChange(): Promise<void> {
     await this.refreshDevices();
-    for (const kind of ['audio', 'video'] as const) {
-      const track = kind === 'audio' ? this.audioTrack : this.videoTrack;
+    for (const source of ['mic', 'camera'] as const) {
+      const track = this.tracks[source];
       const inUse = track?.getSettings().deviceId;
-      const stillThere = inUse !== undefined && this.devices.some((d) => d.kind === kindToDevice[kind] && d.deviceId === inUse);
-      if (track && !stillThere) await this.recover(kind);
+      const stillThere = inUse !== undefined && this.devices.some((d) => d.kind === deviceKindOf[source] && d.deviceId === inUse);
+      if (track && !stillThere) await this.recover(source);
     }
   }
 

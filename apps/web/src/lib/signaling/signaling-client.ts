@@ -1,6 +1,8 @@
 import {
   AckResponseSchema,
   CLIENT_EVENTS,
+  ERROR_MESSAGES,
+  type ClientPayload,
   PROTOCOL_VERSION,
   SERVER_EVENTS,
   type ClientToServerEvents,
@@ -13,18 +15,29 @@ import {
   type SessionDescription,
 } from '@meshmeet/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { createLogger } from '../log.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
 type Handler<E extends ServerEventName> = (payload: ServerPayload<E>) => void;
 
+/** Why a request to the server failed, so callers can say something true about it. */
+export class SignalingError extends Error {
+  override name = 'SignalingError';
+
+  constructor(readonly reason: 'unreachable' | 'timeout' | 'bad_reply', message: string) {
+    super(message);
+  }
+}
+
 const JOIN_TIMEOUT_MS = 8_000;
+const log = createLogger('signaling');
 
 /** Fire-and-forget messages still get an acknowledgement; a refusal is worth a warning, not an exception. */
 function reportFailure(event: string) {
   return (response: unknown) => {
     const parsed = AckResponseSchema.safeParse(response);
-    if (parsed.success && !parsed.data.ok) console.warn(`meshmeet: server refused "${event}": ${parsed.data.error.code}`);
+    if (parsed.success && !parsed.data.ok) log.warn(`server refused "${event}": ${parsed.data.error.code}`);
   };
 }
 
@@ -82,7 +95,7 @@ export class SignalingClient {
       };
       const onError = (error: Error) => {
         this.socket.off('connect', onConnect);
-        reject(error);
+        reject(new SignalingError('unreachable', error.message));
       };
       this.socket.once('connect', onConnect);
       this.socket.once('connect_error', onError);
@@ -93,11 +106,6 @@ export class SignalingClient {
 
   disconnect(): void {
     this.socket.disconnect();
-  }
-
-  /** Cuts the transport as a network failure would (socket.io then reconnects); for diagnostics and tests. */
-  simulateNetworkDrop(): void {
-    this.socket.io.engine.close();
   }
 
   on<E extends ServerEventName>(event: E, handler: Handler<E>): () => void {
@@ -112,20 +120,30 @@ export class SignalingClient {
     return () => this.statusHandlers.delete(handler);
   }
 
-  async join(roomId: string, name: string, media: MediaState, passcode?: string): Promise<JoinResponse> {
-    const raw: unknown = await this.socket
-      .timeout(JOIN_TIMEOUT_MS)
-      .emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId, name, media, ...(passcode ? { passcode } : {}) });
-    const parsed = CLIENT_EVENTS.join.ack.safeParse(raw);
-    if (!parsed.success) throw new Error('The server answered the join with an unexpected message.');
-    return parsed.data;
+  join(roomId: string, name: string, media: MediaState, passcode?: string): Promise<JoinResponse> {
+    return this.request('join', { protocol: PROTOCOL_VERSION, roomId, name, media, ...(passcode ? { passcode } : {}) });
   }
 
-  async resume(token: string): Promise<JoinResponse> {
-    const raw: unknown = await this.socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token });
-    const parsed = CLIENT_EVENTS.resume.ack.safeParse(raw);
-    if (!parsed.success) throw new Error('The server answered the resume with an unexpected message.');
-    return parsed.data;
+  resume(token: string): Promise<JoinResponse> {
+    return this.request('resume', { protocol: PROTOCOL_VERSION, token });
+  }
+
+  /** A join or resume: the validated reply, or a SignalingError saying what went wrong. */
+  private async request(event: 'join' | 'resume', payload: ClientPayload<'join'> | ClientPayload<'resume'>): Promise<JoinResponse> {
+    let raw: unknown;
+    try {
+      raw = await (this.socket.timeout(JOIN_TIMEOUT_MS) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<unknown> }).emitWithAck(event, payload);
+    } catch {
+      throw new SignalingError('timeout', `the server did not answer "${event}" in time`);
+    }
+    const parsed = CLIENT_EVENTS[event].ack.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    // A server of another protocol version answers with another shape: say so plainly.
+    const version = (raw as { protocol?: unknown } | null)?.protocol;
+    if (typeof version === 'number' && version !== PROTOCOL_VERSION) {
+      return { ok: false, error: { code: 'unsupported_protocol', message: ERROR_MESSAGES.unsupported_protocol } };
+    }
+    throw new SignalingError('bad_reply', `the server answered "${event}" with an unexpected message`);
   }
 
   leave(): void {
@@ -154,7 +172,7 @@ export class SignalingClient {
   private dispatch<E extends ServerEventName>(event: E, payload: unknown): void {
     const parsed = SERVER_EVENTS[event].safeParse(payload);
     if (!parsed.success) {
-      console.warn(`meshmeet: dropped an invalid "${event}" message from the server`);
+      log.warn(`dropped an invalid "${event}" message from the server`);
       return;
     }
     for (const handler of this.handlers.get(event) ?? []) (handler as Handler<E>)(parsed.data as ServerPayload<E>);

@@ -1,39 +1,32 @@
-import type { ErrorPayload, MediaState } from '@meshmeet/protocol';
+import type { ErrorPayload } from '@meshmeet/protocol';
 import { Call, type CallStatus } from '../call/call.js';
 import type { LocalMedia } from '../call/local-media.js';
-import type { LinkHealth } from '../webrtc/peer-link.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
+import { ParticipantState } from './participant.svelte.js';
 
-export interface ParticipantView {
-  id: string;
-  name: string;
-  media: MediaState;
-  stream: MediaStream;
-  trackCount: number;
-  connectionState: RTCPeerConnectionState;
-  health: LinkHealth;
-}
-
-declare global {
-  interface Window {
-    /** Diagnostics handle used by the end-to-end tests and handy in the console. */
-    __meshmeet?: { call: Call };
-  }
-}
-
-/** Reactive view of a Call for components. */
+/**
+ * Reactive view of a Call for components: its status, and one ParticipantState per person. The list
+ * changes only when someone joins or leaves; everything else updates inside each ParticipantState.
+ */
 export class CallState {
   readonly call: Call;
+  readonly local: ParticipantState;
   status = $state<CallStatus>('idle');
   error = $state.raw<ErrorPayload | undefined>(undefined);
-  participants = $state.raw<ParticipantView[]>([]);
-  selfName = $state('');
+  remotes = $state.raw<ParticipantState[]>([]);
 
-  constructor(roomId: string, name: string, media: LocalMedia, signaling: SignalingClient, passcode?: string) {
+  constructor(signaling: SignalingClient, media: LocalMedia, roomId: string, name: string, passcode?: string) {
     this.call = new Call(signaling, media, roomId, name, passcode);
-    this.call.on('change', () => this.refresh());
-    window.__meshmeet = { call: this.call };
-    this.refresh();
+    this.local = new ParticipantState(this.call.local);
+    this.call.on('status', (status) => {
+      this.status = status;
+      this.error = this.call.error;
+    });
+    this.call.on('participant-joined', (remote) => (this.remotes = [...this.remotes, new ParticipantState(remote)]));
+    this.call.on('participant-left', (remote) => {
+      this.remotes.find((state) => state.participant === remote)?.dispose();
+      this.remotes = this.remotes.filter((state) => state.participant !== remote);
+    });
   }
 
   join(): Promise<void> {
@@ -42,20 +35,5 @@ export class CallState {
 
   leave(): void {
     this.call.leave();
-  }
-
-  private refresh(): void {
-    this.status = this.call.status;
-    this.error = this.call.error;
-    this.selfName = this.call.selfName;
-    this.participants = [...this.call.participants.values()].map((p) => ({
-      id: p.id,
-      name: p.name,
-      media: p.media,
-      stream: p.link.remoteStream,
-      trackCount: p.link.remoteStream.getTracks().length,
-      connectionState: p.connectionState,
-      health: p.health,
-    }));
   }
 }

@@ -4,7 +4,9 @@ import { LocalMedia } from '../call/local-media.js';
 const DEVICE_STORAGE_KEY = 'meshmeet.devices';
 
 export interface LocalMediaView {
-  stream: MediaStream;
+  /** The camera track for the lobby preview (null while off or missing). */
+  cameraTrack: MediaStreamTrack | null;
+  sharingScreen: boolean;
   micOn: boolean;
   cameraOn: boolean;
   hasAudio: boolean;
@@ -23,6 +25,9 @@ export class LocalMediaState {
   readonly media: LocalMedia;
   view = $state.raw<LocalMediaView>(this.snapshot(undefined));
   readonly speakerSelectable = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+  get canShareScreen(): boolean {
+    return this.media.canShareScreen;
+  }
 
   constructor() {
     let remembered = {};
@@ -50,6 +55,11 @@ export class LocalMediaState {
     return this.media.setCameraOn(!this.media.cameraOn);
   }
 
+  async toggleScreenShare(): Promise<void> {
+    if (this.media.tracks.screen) this.media.stopScreenShare();
+    else await this.media.startScreenShare();
+  }
+
   async select(kind: 'audioinput' | 'videoinput' | 'audiooutput', deviceId: string): Promise<void> {
     await this.media.selectDevice(kind, deviceId);
     localStorage.setItem(DEVICE_STORAGE_KEY, JSON.stringify(this.media.chosen));
@@ -58,16 +68,17 @@ export class LocalMediaState {
   private snapshot(media: LocalMedia | undefined): LocalMediaView {
     if (!media) {
       return {
-        stream: new MediaStream(), micOn: true, cameraOn: true, hasAudio: false, hasVideo: false, problems: [],
+        cameraTrack: null, sharingScreen: false, micOn: true, cameraOn: true, hasAudio: false, hasVideo: false, problems: [],
         cameras: [], microphones: [], speakers: [], camera: undefined, microphone: undefined, speaker: undefined,
       };
     }
     return {
-      stream: media.stream,
+      cameraTrack: media.tracks.camera,
+      sharingScreen: media.tracks.screen !== null,
       micOn: media.micOn,
       cameraOn: media.cameraOn,
-      hasAudio: media.audioTrack !== null,
-      hasVideo: media.videoTrack !== null,
+      hasAudio: media.tracks.mic !== null,
+      hasVideo: media.tracks.camera !== null,
       problems: Object.values(media.problems).filter((p): p is string => typeof p === 'string'),
       cameras: media.options('videoinput'),
       microphones: media.options('audioinput'),

@@ -1,16 +1,22 @@
-import type { IceCandidate, SessionDescription } from '@meshmeet/protocol';
+import {
+  DATA_CHANNEL,
+  encodePeerMessage,
+  midsInOrder,
+  parsePeerMessage,
+  SOURCE_KIND,
+  SOURCES,
+  sourceAtMediaSection,
+  type IceCandidate,
+  type PeerMessage,
+  type PeerMessageResult,
+  type SessionDescription,
+  type Source,
+} from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
+import type { Logger } from '../log.js';
 import { IceRestartPolicy, type LinkHealth } from './ice-restart-policy.js';
 import { CandidateQueue, decideOnDescription } from './negotiation.js';
-import type { VideoEncoding } from './video-encoding.js';
-
-export type MediaKind = 'audio' | 'video';
-
-export interface LocalTracks {
-  audio: MediaStreamTrack | null;
-  video: MediaStreamTrack | null;
-  stream: MediaStream;
-}
+import { SCREEN_ENCODING, type VideoEncoding } from './video-encoding.js';
 
 export interface PeerLinkOptions {
   remoteId: string;
@@ -19,34 +25,51 @@ export interface PeerLinkOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** The side that learned of the other from the join roster makes the first offer; the other waits for it. */
   initiator: boolean;
-  localTracks: () => LocalTracks;
+  /** The local track each source sends right now (null: nothing). */
+  localTrack: (source: Source) => MediaStreamTrack | null;
   sendDescription: (description: SessionDescription) => void;
   sendCandidate: (candidate: IceCandidate) => void;
+  log: Logger;
 }
 
 export type { LinkHealth } from './ice-restart-policy.js';
 
 export interface PeerLinkEvents extends Record<string, unknown> {
-  /** The remote stream gained a track. */
-  track: MediaStream;
+  /** The remote side's track for a source (it may be muted while that source is off). */
+  track: { source: Source; track: MediaStreamTrack };
   connectionState: RTCPeerConnectionState;
   health: LinkHealth;
-  /** Counts every description this link produced or applied, for diagnostics and tests. */
+  /** Every description this link produced or applied. */
   negotiation: { direction: 'sent' | 'received'; type: 'offer' | 'answer' };
+  /** A valid peer message from the remote participant. */
+  message: PeerMessage;
+  /** The data channel opened or closed. */
+  channel: 'open' | 'closed';
 }
 
-const KINDS: readonly MediaKind[] = ['audio', 'video'];
+/** Bytes queued on the data channel beyond which messages are dropped rather than buffered. */
+const MAX_CHANNEL_BUFFER = 1024 * 1024;
 
 /**
  * One RTCPeerConnection to one remote participant, negotiated with the perfect negotiation pattern.
- * Media always travels on exactly one audio and one video transceiver per link, so turning a camera
- * off and on, or switching devices, is a `replaceTrack` and never a renegotiation.
+ * Every link carries one transceiver per source (mic, camera, screen) in the fixed order the protocol
+ * states, plus one negotiated data channel, all in the first offer. Turning a source on or off, or
+ * switching its device, is a `replaceTrack` on that source's sender: never a renegotiation.
  */
 export class PeerLink extends Emitter<PeerLinkEvents> {
   readonly pc: RTCPeerConnection;
-  readonly remoteStream = new MediaStream();
   readonly remoteId: string;
+  /** Peer messages dropped because they were invalid or too large, by reason. */
+  readonly droppedMessages: Record<Exclude<PeerMessageResult, { ok: true }>['reason'], number> = {
+    not_text: 0,
+    too_large: 0,
+    not_json: 0,
+    invalid: 0,
+  };
   private readonly options: PeerLinkOptions;
+  private readonly log: Logger;
+  private readonly bySource = new Map<Source, RTCRtpTransceiver>();
+  private channel: RTCDataChannel | undefined;
   private makingOffer = false;
   private ignoreOffer = false;
   private isSettingRemoteAnswerPending = false;
@@ -54,7 +77,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** Inbound signaling is applied strictly in order, one message at a time. */
   private inbound: Promise<void> = Promise.resolve();
   private closed = false;
-  private videoEncoding: VideoEncoding | undefined;
+  private cameraEncoding: VideoEncoding | undefined;
   private readonly iceRestarts = new IceRestartPolicy({
     restartIce: () => {
       if (!this.closed) this.pc.restartIce();
@@ -66,12 +89,13 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     super();
     this.options = options;
     this.remoteId = options.remoteId;
+    this.log = options.log;
     this.pc = new RTCPeerConnection({
       iceServers: options.iceServers,
       iceTransportPolicy: options.iceTransportPolicy ?? 'all',
       bundlePolicy: 'max-bundle',
     });
-    this.pc.addEventListener('track', ({ track }) => this.onTrack(track));
+    this.pc.addEventListener('track', (event) => this.onTrack(event));
     this.pc.addEventListener('icecandidate', ({ candidate }) => {
       // A null candidate means gathering finished; the remote side needs nothing for it.
       if (candidate && !this.closed) this.options.sendCandidate(candidate.toJSON() as IceCandidate);
@@ -80,10 +104,12 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.pc.addEventListener('iceconnectionstatechange', () => this.iceRestarts.onIceState(this.pc.iceConnectionState));
     this.pc.addEventListener('connectionstatechange', () => this.emit('connectionState', this.pc.connectionState));
     if (options.initiator) {
-      const local = options.localTracks();
-      for (const kind of KINDS) {
-        this.pc.addTransceiver(local[kind] ?? kind, { direction: 'sendrecv', streams: [local.stream] });
+      // One transceiver per source, in the protocol's order, then the data channel: all in the first offer.
+      for (const source of SOURCES) {
+        const track = options.localTrack(source);
+        this.bySource.set(source, this.pc.addTransceiver(track ?? SOURCE_KIND[source], { direction: 'sendrecv' }));
       }
+      this.openChannel();
     }
   }
 
@@ -95,6 +121,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     return this.iceRestarts.health;
   }
 
+  get channelOpen(): boolean {
+    return this.channel?.readyState === 'open';
+  }
+
   handleDescription(description: SessionDescription): Promise<void> {
     return this.enqueue(() => this.applyDescription(description));
   }
@@ -103,43 +133,34 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     return this.enqueue(() => this.applyCandidate(candidate));
   }
 
+  /** Puts a new local track (or none) on this link's sender for `source`, without renegotiating. */
+  async replaceTrack(source: Source, track: MediaStreamTrack | null): Promise<void> {
+    const transceiver = this.bySource.get(source);
+    // Not negotiated yet on the answering side: the track is attached when the offer arrives.
+    if (!transceiver || this.closed || transceiver.sender.track === track) return;
+    await transceiver.sender.replaceTrack(track);
+  }
+
   /**
-   * Limits the video this link sends (resolution, frame rate, bitrate) with setParameters: no
+   * Limits the camera video this link sends (resolution, frame rate, bitrate) with setParameters: no
    * renegotiation. Applied again after each negotiation, when the sender's encodings exist.
    */
-  async setVideoEncoding(encoding: VideoEncoding): Promise<void> {
-    this.videoEncoding = encoding;
-    await this.applyVideoEncoding();
+  async setCameraEncoding(encoding: VideoEncoding): Promise<void> {
+    this.cameraEncoding = encoding;
+    await this.applyEncodings();
   }
 
-  private async applyVideoEncoding(): Promise<void> {
-    const sender = this.transceiverFor('video')?.sender;
-    const wanted = this.videoEncoding;
-    if (!sender || !wanted || this.closed) return;
-    const parameters = sender.getParameters();
-    const [encoding] = parameters.encodings ?? [];
-    if (!encoding) return; // not negotiated yet
-    if (
-      encoding.maxBitrate === wanted.maxBitrate &&
-      encoding.scaleResolutionDownBy === wanted.scaleResolutionDownBy &&
-      encoding.maxFramerate === wanted.maxFramerate
-    ) {
-      return;
+  /** Sends a peer message on the data channel; false (and nothing sent) if invalid, too large or not open. */
+  send(message: PeerMessage): boolean {
+    const text = encodePeerMessage(message);
+    if (text === undefined) {
+      this.log.warn(`not sending an invalid or oversized "${message.type}" message`);
+      return false;
     }
-    Object.assign(encoding, wanted);
-    try {
-      await sender.setParameters(parameters);
-    } catch (error) {
-      console.warn('meshmeet: could not limit the video sent on a link', error);
-    }
-  }
-
-  /** Puts a new local track (or none) on this link's sender of that kind, without renegotiating. */
-  async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
-    const transceiver = this.transceiverFor(kind);
-    if (!transceiver || this.closed) return;
-    if (transceiver.sender.track === track) return;
-    await transceiver.sender.replaceTrack(track);
+    const channel = this.channel;
+    if (!channel || channel.readyState !== 'open' || channel.bufferedAmount > MAX_CHANNEL_BUFFER) return false;
+    channel.send(text);
+    return true;
   }
 
   /**
@@ -165,14 +186,15 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (this.closed) return;
     this.closed = true;
     this.iceRestarts.dispose();
+    this.channel?.close();
     this.pc.close();
-    for (const track of this.remoteStream.getTracks()) track.stop();
+    for (const transceiver of this.bySource.values()) transceiver.receiver.track.stop();
     this.clear();
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
     const run = this.inbound.then(step).catch((error: unknown) => {
-      if (!this.closed) console.error('meshmeet: negotiation step failed', error);
+      if (!this.closed) this.log.error('negotiation step failed', error);
     });
     this.inbound = run;
     return run;
@@ -189,7 +211,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
         this.emit('negotiation', { direction: 'sent', type: local.type });
       }
     } catch (error) {
-      if (!this.closed) console.error('meshmeet: could not create an offer', error);
+      if (!this.closed) this.log.error('could not create an offer', error);
     } finally {
       this.makingOffer = false;
     }
@@ -208,7 +230,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (this.ignoreOffer) return;
     if (description.type === 'answer' && this.pc.signalingState !== 'have-local-offer') {
       // An answer to an offer we no longer have (rolled back after an outage): stale, ignore it.
-      console.warn('meshmeet: ignored a stale answer');
+      this.log.warn('ignored a stale answer');
       return;
     }
     this.isSettingRemoteAnswerPending = description.type === 'answer';
@@ -219,7 +241,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       this.isSettingRemoteAnswerPending = false;
     }
     this.emit('negotiation', { direction: 'received', type: description.type });
+    this.mapTransceivers();
     if (description.type === 'offer') {
+      // The answering side's data channel: created now (not earlier, which would make it offer too).
+      this.openChannel();
       this.attachLocalTracks();
       await this.pc.setLocalDescription();
       const local = this.pc.localDescription;
@@ -229,7 +254,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       }
     }
     for (const candidate of this.pendingCandidates.drain()) await this.addCandidate(candidate);
-    if (this.pc.signalingState === 'stable') await this.applyVideoEncoding();
+    if (this.pc.signalingState === 'stable') await this.applyEncodings();
   }
 
   private async applyCandidate(candidate: IceCandidate): Promise<void> {
@@ -241,7 +266,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       usernameFragment: candidate.usernameFragment ?? null,
     };
     if (!this.pc.remoteDescription) {
-      if (!this.pendingCandidates.push(init)) console.warn('meshmeet: dropped an ICE candidate (queue full)');
+      if (!this.pendingCandidates.push(init)) this.log.warn('dropped an ICE candidate (queue full)');
       return;
     }
     await this.addCandidate(init);
@@ -253,7 +278,38 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     } catch (error) {
       // Candidates of an offer we ignored in a collision, or of an ICE generation replaced by a
       // restart, are expected to fail; neither affects the connection.
-      if (!this.ignoreOffer) console.warn('meshmeet: ignored an ICE candidate that no longer applies', error);
+      if (!this.ignoreOffer) this.log.warn('ignored an ICE candidate that no longer applies', error);
+    }
+  }
+
+  /** The source of a transceiver: the position of its media section in the offer (see the protocol). */
+  private sourceOf(transceiver: RTCRtpTransceiver): Source | undefined {
+    if (transceiver.mid !== null) {
+      const sdp = (this.pc.remoteDescription ?? this.pc.localDescription)?.sdp;
+      if (sdp) return sourceAtMediaSection(midsInOrder(sdp).indexOf(transceiver.mid));
+    }
+    for (const [source, known] of this.bySource) if (known === transceiver) return source;
+    return undefined;
+  }
+
+  /**
+   * Maps transceivers to sources by media section. After an offer collision the polite side keeps
+   * the transceivers of its rolled-back offer, never associated with a section: they are stopped so
+   * they cannot ask for another negotiation.
+   */
+  private mapTransceivers(): void {
+    const mapped = new Set<RTCRtpTransceiver>();
+    for (const transceiver of this.pc.getTransceivers()) {
+      if (transceiver.mid === null) continue;
+      const source = this.sourceOf(transceiver);
+      if (source) {
+        this.bySource.set(source, transceiver);
+        mapped.add(transceiver);
+      }
+    }
+    if (mapped.size < SOURCES.length) return;
+    for (const transceiver of this.pc.getTransceivers()) {
+      if (transceiver.mid === null && !mapped.has(transceiver) && transceiver.currentDirection !== 'stopped') transceiver.stop();
     }
   }
 
@@ -262,28 +318,70 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
    * them send, before the answer is created, so no second negotiation is needed.
    */
   private attachLocalTracks(): void {
-    const local = this.options.localTracks();
-    for (const kind of KINDS) {
-      const transceiver = this.transceiverFor(kind);
+    for (const source of SOURCES) {
+      const transceiver = this.bySource.get(source);
       if (!transceiver || transceiver.currentDirection === 'stopped') continue;
       if (transceiver.direction !== 'sendrecv') transceiver.direction = 'sendrecv';
-      if (transceiver.sender.track === null && local[kind]) {
-        void transceiver.sender.replaceTrack(local[kind]);
-        transceiver.sender.setStreams?.(local.stream);
+      const track = this.options.localTrack(source);
+      if (transceiver.sender.track !== track) void transceiver.sender.replaceTrack(track);
+    }
+  }
+
+  /** Camera limits from the room size; the screen is sent for legibility (see SCREEN_ENCODING). */
+  private async applyEncodings(): Promise<void> {
+    if (this.closed) return;
+    await this.setEncoding('camera', this.cameraEncoding);
+    await this.setEncoding('screen', SCREEN_ENCODING);
+  }
+
+  private async setEncoding(source: Source, wanted: (VideoEncoding & { degradationPreference?: RTCDegradationPreference }) | undefined): Promise<void> {
+    const sender = this.bySource.get(source)?.sender;
+    if (!sender || !wanted) return;
+    const parameters = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: RTCDegradationPreference };
+    const [encoding] = parameters.encodings ?? [];
+    if (!encoding) return; // not negotiated yet
+    const { degradationPreference, ...limits } = wanted;
+    const same = (Object.keys(limits) as (keyof VideoEncoding)[]).every((key) => encoding[key] === limits[key]);
+    if (same && (degradationPreference === undefined || parameters.degradationPreference === degradationPreference)) return;
+    Object.assign(encoding, limits);
+    if (degradationPreference) parameters.degradationPreference = degradationPreference;
+    try {
+      await sender.setParameters(parameters);
+    } catch (error) {
+      // Browsers that do not take a degradation preference here still take the limits.
+      if (degradationPreference === undefined) {
+        this.log.with({ source }).warn('could not limit the video sent on this link', error);
+        return;
       }
+      delete parameters.degradationPreference;
+      await sender.setParameters(parameters).catch((retryError: unknown) => this.log.with({ source }).warn('could not limit the video sent on this link', retryError));
     }
   }
 
-  private transceiverFor(kind: MediaKind): RTCRtpTransceiver | undefined {
-    return this.pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+  private openChannel(): void {
+    if (this.channel || this.closed) return;
+    const channel = this.pc.createDataChannel(DATA_CHANNEL.label, { negotiated: true, id: DATA_CHANNEL.id, ordered: true });
+    this.channel = channel;
+    channel.addEventListener('open', () => this.emit('channel', 'open'));
+    channel.addEventListener('close', () => this.emit('channel', 'closed'));
+    channel.addEventListener('message', ({ data }) => {
+      const result = parsePeerMessage(data);
+      if (result.ok) {
+        this.emit('message', result.message);
+        return;
+      }
+      // Counted, never thrown: a peer cannot break this link by sending garbage.
+      if (this.droppedMessages[result.reason]++ === 0) this.log.warn(`dropped a peer message (${result.reason})`);
+    });
   }
 
-  private onTrack(track: MediaStreamTrack): void {
-    if (!this.remoteStream.getTracks().includes(track)) {
-      // One remote track per kind: a replaced transceiver's old track must not linger.
-      for (const old of this.remoteStream.getTracks()) if (old.kind === track.kind) this.remoteStream.removeTrack(old);
-      this.remoteStream.addTrack(track);
+  private onTrack({ track, transceiver }: RTCTrackEvent): void {
+    const source = this.sourceOf(transceiver);
+    if (!source) {
+      this.log.warn(`ignored a remote ${track.kind} track outside the protocol's sources`);
+      return;
     }
-    this.emit('track', this.remoteStream);
+    this.bySource.set(source, transceiver);
+    this.emit('track', { source, track });
   }
 }

@@ -17,3 +17,14 @@ export function videoEncodingFor(remoteParticipants: number): VideoEncoding {
   if (remoteParticipants <= 4) return { maxBitrate: 500_000, scaleResolutionDownBy: 1.5, maxFramerate: 20 };
   return { maxBitrate: 300_000, scaleResolutionDownBy: 2, maxFramerate: 15 };
 }
+
+/**
+ * A shared screen is sent for legibility: full resolution kept over frame rate, at most 15 frames a
+ * second, with its own bitrate cap (the track's `contentHint` is 'detail').
+ */
+export const SCREEN_ENCODING: VideoEncoding & { degradationPreference: RTCDegradationPreference } = {
+  maxBitrate: 1_500_000,
+  scaleResolutionDownBy: 1,
+  maxFramerate: 15,
+  degradationPreference: 'maintain-resolution',
+};

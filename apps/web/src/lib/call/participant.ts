@@ -1,0 +1,128 @@
+import { SOURCES, type MediaState, type PeerMessage, type Source } from '@meshmeet/protocol';
+import { Emitter } from '../emitter.js';
+import type { LinkHealth, PeerLink } from '../webrtc/peer-link.js';
+import type { LocalMedia } from './local-media.js';
+
+/** Events every participant emits, one per kind of change. */
+export interface ParticipantEvents extends Record<string, unknown> {
+  /** The track of a source changed (null: none). */
+  track: { source: Source; track: MediaStreamTrack | null };
+  /** Which sources are on changed. */
+  media: MediaState;
+  name: string;
+}
+
+export interface RemoteParticipantEvents extends ParticipantEvents {
+  connection: RTCPeerConnectionState;
+  health: LinkHealth;
+  /** A valid message from this participant, over the link's data channel. */
+  message: PeerMessage;
+  /** The link's data channel opened or closed. */
+  channel: 'open' | 'closed';
+}
+
+/** What a tile shows: one source of one participant (LiveKit's TrackReference, as small as we need). */
+export interface TrackReference {
+  participant: Participant;
+  source: Source;
+}
+
+const noTracks = (): Record<Source, MediaStreamTrack | null> => ({ mic: null, camera: null, screen: null });
+
+/** A person in the call, local or remote: a name, a media state per source, and a track per source. */
+export abstract class Participant<E extends ParticipantEvents = ParticipantEvents> extends Emitter<E> {
+  abstract readonly isLocal: boolean;
+  protected readonly tracks = noTracks();
+
+  constructor(
+    public id: string,
+    public name: string,
+    public media: MediaState,
+  ) {
+    super();
+  }
+
+  track(source: Source): MediaStreamTrack | null {
+    return this.tracks[source];
+  }
+
+  protected setTrack(source: Source, track: MediaStreamTrack | null): void {
+    if (this.tracks[source] === track) return;
+    this.tracks[source] = track;
+    (this as Emitter<ParticipantEvents>).emit('track', { source, track });
+  }
+
+  setMedia(media: MediaState): void {
+    if (SOURCES.every((source) => this.media[source] === media[source])) return;
+    this.media = media;
+    (this as Emitter<ParticipantEvents>).emit('media', media);
+  }
+
+  setName(name: string): void {
+    if (this.name === name) return;
+    this.name = name;
+    (this as Emitter<ParticipantEvents>).emit('name', name);
+  }
+}
+
+/** This browser's participant: its tracks and media state come from the local devices and screen. */
+export class LocalParticipant extends Participant {
+  readonly isLocal = true;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    name: string,
+    readonly devices: LocalMedia,
+  ) {
+    super('', name, devices.state);
+    for (const source of SOURCES) this.tracks[source] = devices.tracks[source];
+    const offTrack = devices.on('track', ({ source, track }) => this.setTrack(source, track));
+    const offChange = devices.on('change', () => this.setMedia(devices.state));
+    this.unsubscribe = () => {
+      offTrack();
+      offChange();
+    };
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.clear();
+  }
+}
+
+/** Someone else in the call, reached over one PeerLink. */
+export class RemoteParticipant extends Participant<RemoteParticipantEvents> {
+  readonly isLocal = false;
+
+  constructor(
+    id: string,
+    name: string,
+    media: MediaState,
+    readonly link: PeerLink,
+  ) {
+    super(id, name, media);
+    link.on('track', ({ source, track }) => this.setTrack(source, track));
+    link.on('connectionState', (state) => this.emit('connection', state));
+    link.on('health', (health) => this.emit('health', health));
+    link.on('message', (message) => this.emit('message', message));
+    link.on('channel', (state) => this.emit('channel', state));
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.link.connectionState;
+  }
+
+  get health(): LinkHealth {
+    return this.link.health;
+  }
+
+  /** Sends a message straight to this participant (never through the server); false if it could not go. */
+  send(message: PeerMessage): boolean {
+    return this.link.send(message);
+  }
+
+  dispose(): void {
+    this.link.close();
+    this.clear();
+  }
+}

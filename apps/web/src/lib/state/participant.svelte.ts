@@ -1,0 +1,49 @@
+import type { MediaState, Source } from '@meshmeet/protocol';
+import type { Participant, RemoteParticipant } from '../call/participant.js';
+import type { LinkHealth } from '../webrtc/peer-link.js';
+
+/**
+ * One participant, reactive: each field is replaced when that participant emits the matching event,
+ * and nothing else is recomputed. The local participant uses the same class as everyone else.
+ */
+export class ParticipantState {
+  name = $state('');
+  media = $state.raw<MediaState>({ mic: false, camera: false, screen: false });
+  tracks = $state.raw<Record<Source, MediaStreamTrack | null>>({ mic: null, camera: null, screen: null });
+  connection = $state<RTCPeerConnectionState>('new');
+  health = $state<LinkHealth>('connecting');
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(readonly participant: Participant | RemoteParticipant) {
+    this.name = participant.name;
+    this.media = participant.media;
+    this.tracks = { mic: participant.track('mic'), camera: participant.track('camera'), screen: participant.track('screen') };
+    const on = participant.on.bind(participant) as Participant['on'];
+    this.unsubscribe.push(
+      on('name', (name) => (this.name = name)),
+      on('media', (media) => (this.media = media)),
+      on('track', ({ source, track }) => (this.tracks = { ...this.tracks, [source]: track })),
+    );
+    if (!participant.isLocal) {
+      const remote = participant as RemoteParticipant;
+      this.connection = remote.connectionState;
+      this.health = remote.health;
+      this.unsubscribe.push(
+        remote.on('connection', (state) => (this.connection = state)),
+        remote.on('health', (health) => (this.health = health)),
+      );
+    }
+  }
+
+  get id(): string {
+    return this.participant.id;
+  }
+
+  get isLocal(): boolean {
+    return this.participant.isLocal;
+  }
+
+  dispose(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+}
