@@ -18,5 +18,7 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts'],
+    // Engine tests that need a real browser run with vitest.browser.config.ts.
+    exclude: ['src/**/*.browser.test.ts', 'node_modules/**'],
   },
 });

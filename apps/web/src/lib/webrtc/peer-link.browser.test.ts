@@ -1,0 +1,246 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATA_CHANNEL, SOURCE_KIND, SOURCES, type PeerMessage, type Source } from '@meshmeet/protocol';
+import { createLogger } from '../log.js';
+import { PeerLink } from './peer-link.js';
+
+/** A canvas that keeps drawing, as a stand-in camera or screen. */
+function canvasTrack(width: number, height: number, color: string): MediaStreamTrack {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d')!;
+  let frame = 0;
+  const draw = () => {
+    context.fillStyle = color;
+    context.fillRect(0, 0, width, height);
+    context.fillStyle = '#fff';
+    context.fillRect((frame += 7) % width, 10, 40, 40);
+  };
+  draw();
+  const timer = setInterval(draw, 50);
+  const track = canvas.captureStream(20).getVideoTracks()[0]!;
+  track.addEventListener('ended', () => clearInterval(timer));
+  cleanups.push(() => {
+    clearInterval(timer);
+    track.stop();
+  });
+  return track;
+}
+
+function toneTrack(): MediaStreamTrack {
+  const context = new AudioContext();
+  const oscillator = context.createOscillator();
+  const destination = context.createMediaStreamDestination();
+  oscillator.connect(destination);
+  oscillator.start();
+  cleanups.push(() => void context.close());
+  return destination.stream.getAudioTracks()[0]!;
+}
+
+type Tracks = Record<Source, MediaStreamTrack | null>;
+
+interface End {
+  link: PeerLink;
+  tracks: Tracks;
+  received: { source: Source; track: MediaStreamTrack }[];
+  messages: PeerMessage[];
+  negotiations: number;
+}
+
+const cleanups: (() => void)[] = [];
+
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/**
+ * Two PeerLinks wired back to back: what one sends to "the server" reaches the other, in order,
+ * unless `deliver` says otherwise (to lose messages as an outage would).
+ */
+function pair(options: { aInitiates?: boolean; bInitiates?: boolean; deliver?: () => boolean } = {}): [End, End] {
+  const ends: End[] = [];
+  const make = (name: string, id: string, otherId: string, initiator: boolean, tracks: Tracks): End => {
+    const end: End = {
+      tracks,
+      received: [],
+      messages: [],
+      negotiations: 0,
+      link: new PeerLink({
+        remoteId: otherId,
+        polite: id < otherId,
+        iceServers: [],
+        initiator,
+        localTrack: (source) => tracks[source],
+        sendDescription: (description) => {
+          if (options.deliver?.() === false) return;
+          void ends.find((e) => e !== end)!.link.handleDescription(description);
+        },
+        sendCandidate: (candidate) => {
+          if (options.deliver?.() === false) return;
+          void ends.find((e) => e !== end)!.link.handleCandidate(candidate);
+        },
+        log: createLogger(`test:${name}`),
+      }),
+    };
+    end.link.on('track', (received) => end.received.push(received));
+    end.link.on('message', (message) => end.messages.push(message));
+    end.link.on('negotiation', () => (end.negotiations += 1));
+    cleanups.push(() => end.link.close());
+    ends.push(end);
+    return end;
+  };
+  const a = make('a', 'participant-a', 'participant-b', options.aInitiates ?? true, { mic: toneTrack(), camera: canvasTrack(320, 240, '#c00'), screen: null });
+  const b = make('b', 'participant-b', 'participant-a', options.bInitiates ?? false, { mic: toneTrack(), camera: canvasTrack(320, 240, '#00c'), screen: null });
+  return [a, b];
+}
+
+const until = async (condition: () => boolean | Promise<boolean>, what: string, ms = 10_000) => {
+  const deadline = performance.now() + ms;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
+
+const connected = (end: End) => until(() => end.link.connectionState === 'connected' && end.link.channelOpen, 'a connected link with an open data channel');
+
+/** Frames decoded on `end`'s link for the track it received for `source`. */
+async function framesDecoded(end: End, source: Source): Promise<number> {
+  const trackId = end.received.find((r) => r.source === source)?.track.id;
+  let frames = 0;
+  (await end.link.pc.getStats()).forEach((stat: Record<string, unknown>) => {
+    if (stat.type === 'inbound-rtp' && stat.trackIdentifier === trackId) frames = Number(stat.framesDecoded ?? 0);
+  });
+  return frames;
+}
+
+const flowing = async (end: End, source: Source) => {
+  await until(async () => (await framesDecoded(end, source)) > 0, `${source} frames`);
+  const before = await framesDecoded(end, source);
+  await until(async () => (await framesDecoded(end, source)) > before + 3, `more ${source} frames`);
+};
+
+/** Sources of the associated transceivers, by media section order, and their kinds. */
+const layout = (link: PeerLink) =>
+  link.pc
+    .getTransceivers()
+    .filter((t) => t.mid !== null && t.currentDirection !== 'stopped')
+    .map((t) => t.receiver.track.kind);
+
+describe('PeerLink in a real browser', () => {
+  it('offers one transceiver per source in the fixed order plus the data channel; the answerer maps them by position', async () => {
+    const [a, b] = pair();
+    await Promise.all([connected(a), connected(b)]);
+    const offer = a.link.pc.localDescription!.sdp;
+    expect([...offer.matchAll(/^m=(\w+)/gm)].map((m) => m[1])).toEqual(['audio', 'video', 'video', 'application']);
+    expect(layout(a.link)).toEqual(SOURCES.map((s) => SOURCE_KIND[s]));
+    expect(layout(b.link)).toEqual(SOURCES.map((s) => SOURCE_KIND[s]));
+    // Each side received one track per source, of the right kind.
+    for (const end of [a, b]) {
+      expect(end.received.map((r) => r.source).sort()).toEqual([...SOURCES].sort());
+      for (const { source, track } of end.received) expect(track.kind).toBe(SOURCE_KIND[source]);
+    }
+    await flowing(b, 'camera');
+    await flowing(a, 'camera');
+    // One offer and one answer, nothing more.
+    expect([a.negotiations, b.negotiations]).toEqual([2, 2]);
+  });
+
+  it('starts and stops a screen with replaceTrack only: no renegotiation, the other side decodes it', async () => {
+    const [a, b] = pair();
+    await Promise.all([connected(a), connected(b)]);
+    const before = [a.negotiations, b.negotiations];
+    const screen = canvasTrack(1280, 720, '#0a0');
+    a.tracks.screen = screen;
+    await a.link.replaceTrack('screen', screen);
+    await flowing(b, 'screen');
+    let width = 0;
+    (await b.link.pc.getStats()).forEach((stat: Record<string, unknown>) => {
+      if (stat.type === 'inbound-rtp' && stat.trackIdentifier === b.received.find((r) => r.source === 'screen')?.track.id) width = Number(stat.frameWidth);
+    });
+    expect(width).toBe(1280);
+    // Sent for legibility: at most 15 fps, resolution kept.
+    const parameters = a.link.pc.getTransceivers()[2]!.sender.getParameters();
+    expect(parameters.encodings[0]).toMatchObject({ maxFramerate: 15, maxBitrate: 1_500_000 });
+    a.tracks.screen = null;
+    await a.link.replaceTrack('screen', null);
+    expect(a.link.pc.getTransceivers()[2]!.sender.track).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([a.negotiations, b.negotiations]).toEqual(before);
+    await flowing(b, 'camera');
+  });
+
+  it('carries valid peer messages both ways over the data channel', async () => {
+    const [a, b] = pair();
+    await Promise.all([connected(a), connected(b)]);
+    expect(a.link.send({ v: 1, type: 'ping', nonce: 'from-a' })).toBe(true);
+    expect(b.link.send({ v: 1, type: 'pong', nonce: 'from-b' })).toBe(true);
+    await until(() => a.messages.length === 1 && b.messages.length === 1, 'both messages');
+    expect(b.messages).toEqual([{ v: 1, type: 'ping', nonce: 'from-a' }]);
+    expect(a.messages).toEqual([{ v: 1, type: 'pong', nonce: 'from-b' }]);
+    // An invalid message is not sent at all.
+    expect(a.link.send({ v: 1, type: 'ping', nonce: 'x'.repeat(100) })).toBe(false);
+  });
+
+  it('drops (and counts) invalid, oversized and binary peer messages from a hostile peer, and keeps working', async () => {
+    // The hostile side is a raw RTCPeerConnection speaking the protocol by hand.
+    const raw = new RTCPeerConnection();
+    cleanups.push(() => raw.close());
+    for (const source of SOURCES) raw.addTransceiver(SOURCE_KIND[source], { direction: 'sendrecv' });
+    const channel = raw.createDataChannel(DATA_CHANNEL.label, { negotiated: true, id: DATA_CHANNEL.id });
+    const messages: PeerMessage[] = [];
+    const link = new PeerLink({
+      remoteId: 'hostile',
+      polite: true,
+      iceServers: [],
+      initiator: false,
+      localTrack: () => null,
+      sendDescription: (description) => void raw.setRemoteDescription(description),
+      sendCandidate: (candidate) => void raw.addIceCandidate(candidate).catch(() => {}),
+      log: createLogger('test:victim'),
+    });
+    cleanups.push(() => link.close());
+    link.on('message', (message) => messages.push(message));
+    raw.addEventListener('icecandidate', ({ candidate }) => {
+      if (candidate) void link.handleCandidate(candidate.toJSON() as never);
+    });
+    await raw.setLocalDescription();
+    await link.handleDescription({ type: 'offer', sdp: raw.localDescription!.sdp });
+    await until(() => channel.readyState === 'open' && link.channelOpen, 'the data channel');
+    channel.send('{not json');
+    channel.send(JSON.stringify({ v: 1, type: 'html', body: '<img src=x onerror=alert(1)>' }));
+    channel.send(JSON.stringify({ v: 1, type: 'ping', nonce: 'n'.repeat(17_000) }));
+    channel.send(new Uint8Array([1, 2, 3]));
+    channel.send(JSON.stringify({ v: 1, type: 'ping', nonce: 'still-fine' }));
+    await until(() => messages.length === 1, 'the valid message');
+    expect(messages).toEqual([{ v: 1, type: 'ping', nonce: 'still-fine' }]);
+    expect(link.droppedMessages).toEqual({ not_text: 1, too_large: 1, not_json: 1, invalid: 1 });
+  });
+
+  it('resolves glare when both sides offer at once: three transceivers each, mapped alike, media flows', async () => {
+    const [a, b] = pair({ aInitiates: true, bInitiates: true });
+    await Promise.all([connected(a), connected(b)]);
+    await until(() => a.link.pc.signalingState === 'stable' && b.link.pc.signalingState === 'stable', 'stable signaling');
+    expect(layout(a.link)).toEqual(['audio', 'video', 'video']);
+    expect(layout(b.link)).toEqual(['audio', 'video', 'video']);
+    await flowing(a, 'camera');
+    await flowing(b, 'camera');
+    expect(b.link.send({ v: 1, type: 'ping', nonce: 'after-glare' })).toBe(true);
+    await until(() => a.messages.length === 1, 'a message after glare');
+  });
+
+  it('rolls back an offer lost in an outage and negotiates again on resync', async () => {
+    let online = true;
+    const [a, b] = pair({ deliver: () => online });
+    await Promise.all([connected(a), connected(b)]);
+    // An ICE restart offer that never arrives (the signaling connection is down).
+    online = false;
+    a.link.pc.restartIce();
+    await until(() => a.link.pc.signalingState === 'have-local-offer', 'a dangling local offer');
+    online = true;
+    await a.link.resync();
+    await until(() => a.link.pc.signalingState === 'stable' && b.link.pc.signalingState === 'stable', 'stable signaling after resync');
+    await Promise.all([connected(a), connected(b)]);
+    await flowing(b, 'camera');
+  });
+});
