@@ -33,3 +33,15 @@ describe('transceiver order', () => {
     expect([0, 1, 2, 3].map(sourceAtMediaSection)).toEqual(['mic', 'camera', 'screen', undefined]);
   });
 });
+
+describe('chat messages', () => {
+  it('accepts text up to 2,000 characters and refuses more, empty text and odd ids', () => {
+    const chat = (text: string, id = 'abcdefgh12') => parsePeerMessage(JSON.stringify({ v: 1, type: 'chat', id, text }));
+    expect(chat('hello <b>there</b>')).toEqual({ ok: true, message: { v: 1, type: 'chat', id: 'abcdefgh12', text: 'hello <b>there</b>' } });
+    expect(chat('x'.repeat(2_000)).ok).toBe(true);
+    expect(chat('x'.repeat(2_001))).toEqual({ ok: false, reason: 'invalid' });
+    expect(chat('   ')).toEqual({ ok: false, reason: 'invalid' });
+    expect(chat('hi', 'short')).toEqual({ ok: false, reason: 'invalid' });
+    expect(chat('hi', '../../etc/passwd')).toEqual({ ok: false, reason: 'invalid' });
+  });
+});

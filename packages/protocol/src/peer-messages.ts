@@ -12,7 +12,20 @@ export const PEER_MESSAGE_MAX_BYTES = 16 * 1024;
 const PingSchema = z.strictObject({ v: z.literal(PEER_PROTOCOL_VERSION), type: z.literal('ping'), nonce: z.string().min(1).max(64) });
 const PongSchema = z.strictObject({ v: z.literal(PEER_PROTOCOL_VERSION), type: z.literal('pong'), nonce: z.string().min(1).max(64) });
 
-export const PeerMessageSchema = z.discriminatedUnion('type', [PingSchema, PongSchema]);
+export const CHAT_MESSAGE_MAX_LENGTH = 2_000;
+
+/**
+ * A chat message, sent to every other participant directly. The receiver knows who sent it (the link
+ * it came on), so it carries no name; `id` lets receivers drop a repeat. Rendered as text, never HTML.
+ */
+const ChatSchema = z.strictObject({
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  type: z.literal('chat'),
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/),
+  text: z.string().trim().min(1).max(CHAT_MESSAGE_MAX_LENGTH),
+});
+
+export const PeerMessageSchema = z.discriminatedUnion('type', [PingSchema, PongSchema, ChatSchema]);
 export type PeerMessage = z.infer<typeof PeerMessageSchema>;
 export type PeerMessageType = PeerMessage['type'];
 

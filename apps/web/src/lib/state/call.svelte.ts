@@ -1,7 +1,9 @@
 import type { ErrorPayload } from '@meshmeet/protocol';
 import { Call, type CallStatus } from '../call/call.js';
+import { Chat } from '../call/chat.js';
 import type { LocalMedia } from '../call/local-media.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
+import { ChatState } from './chat.svelte.js';
 import { ParticipantState } from './participant.svelte.js';
 
 /**
@@ -11,6 +13,7 @@ import { ParticipantState } from './participant.svelte.js';
 export class CallState {
   readonly call: Call;
   readonly local: ParticipantState;
+  readonly chat: ChatState;
   status = $state<CallStatus>('idle');
   error = $state.raw<ErrorPayload | undefined>(undefined);
   remotes = $state.raw<ParticipantState[]>([]);
@@ -18,6 +21,7 @@ export class CallState {
   constructor(signaling: SignalingClient, media: LocalMedia, roomId: string, name: string, passcode?: string) {
     this.call = new Call(signaling, media, roomId, name, passcode);
     this.local = new ParticipantState(this.call.local);
+    this.chat = new ChatState(new Chat(this.call));
     this.call.on('status', (status) => {
       this.status = status;
       this.error = this.call.error;
@@ -35,5 +39,6 @@ export class CallState {
 
   leave(): void {
     this.call.leave();
+    this.chat.dispose();
   }
 }

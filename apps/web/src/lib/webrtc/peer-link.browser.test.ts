@@ -182,6 +182,15 @@ describe('PeerLink in a real browser', () => {
     expect(a.link.send({ v: 1, type: 'ping', nonce: 'x'.repeat(100) })).toBe(false);
   });
 
+  it('holds messages sent before the data channel opens and delivers them in order', async () => {
+    const [a, b] = pair();
+    // Right after the links are made, before any negotiation has finished.
+    for (let i = 0; i < 3; i++) expect(a.link.send({ v: 1, type: 'ping', nonce: `early-${i}` })).toBe(true);
+    await Promise.all([connected(a), connected(b)]);
+    await until(() => b.messages.length === 3, 'the early messages');
+    expect(b.messages.map((m) => (m.type === 'ping' ? m.nonce : ''))).toEqual(['early-0', 'early-1', 'early-2']);
+  });
+
   it('drops (and counts) invalid, oversized and binary peer messages from a hostile peer, and keeps working', async () => {
     // The hostile side is a raw RTCPeerConnection speaking the protocol by hand.
     const raw = new RTCPeerConnection();

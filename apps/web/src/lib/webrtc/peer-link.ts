@@ -49,6 +49,8 @@ export interface PeerLinkEvents extends Record<string, unknown> {
 
 /** Bytes queued on the data channel beyond which messages are dropped rather than buffered. */
 const MAX_CHANNEL_BUFFER = 1024 * 1024;
+/** Messages held while the data channel is still opening (a new link), then sent in order. */
+const MAX_WAITING_MESSAGES = 64;
 
 /**
  * One RTCPeerConnection to one remote participant, negotiated with the perfect negotiation pattern.
@@ -70,6 +72,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   private readonly log: Logger;
   private readonly bySource = new Map<Source, RTCRtpTransceiver>();
   private channel: RTCDataChannel | undefined;
+  private readonly waiting: string[] = [];
   private makingOffer = false;
   private ignoreOffer = false;
   private isSettingRemoteAnswerPending = false;
@@ -150,15 +153,25 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     await this.applyEncodings();
   }
 
-  /** Sends a peer message on the data channel; false (and nothing sent) if invalid, too large or not open. */
+  /**
+   * Sends a peer message on the data channel. Until the channel opens (a link just made) a few
+   * messages wait and go out in order once it does. False (nothing sent) if the message is invalid or
+   * too large, the channel is closed, or too much is already waiting.
+   */
   send(message: PeerMessage): boolean {
     const text = encodePeerMessage(message);
     if (text === undefined) {
       this.log.warn(`not sending an invalid or oversized "${message.type}" message`);
       return false;
     }
+    if (this.closed) return false;
     const channel = this.channel;
-    if (!channel || channel.readyState !== 'open' || channel.bufferedAmount > MAX_CHANNEL_BUFFER) return false;
+    if (!channel || channel.readyState === 'connecting') {
+      if (this.waiting.length >= MAX_WAITING_MESSAGES) return false;
+      this.waiting.push(text);
+      return true;
+    }
+    if (channel.readyState !== 'open' || channel.bufferedAmount > MAX_CHANNEL_BUFFER) return false;
     channel.send(text);
     return true;
   }
@@ -362,7 +375,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (this.channel || this.closed) return;
     const channel = this.pc.createDataChannel(DATA_CHANNEL.label, { negotiated: true, id: DATA_CHANNEL.id, ordered: true });
     this.channel = channel;
-    channel.addEventListener('open', () => this.emit('channel', 'open'));
+    channel.addEventListener('open', () => {
+      for (const text of this.waiting.splice(0)) channel.send(text);
+      this.emit('channel', 'open');
+    });
     channel.addEventListener('close', () => this.emit('channel', 'closed'));
     channel.addEventListener('message', ({ data }) => {
       const result = parsePeerMessage(data);

@@ -1,0 +1,93 @@
+import { CHAT_MESSAGE_MAX_LENGTH } from '@meshmeet/protocol';
+import { Emitter } from '../emitter.js';
+import type { Call } from './call.js';
+import type { RemoteParticipant } from './participant.js';
+
+export interface ChatMessage {
+  id: string;
+  /** Participant id of the sender (the link it arrived on, never a field the sender wrote). */
+  from: string;
+  /** The sender's name when the message arrived. */
+  name: string;
+  text: string;
+  /** When this browser received (or sent) it. */
+  at: Date;
+  own: boolean;
+}
+
+export interface ChatEvents extends Record<string, unknown> {
+  message: ChatMessage;
+}
+
+/** Messages kept in the panel; older ones are dropped. */
+const HISTORY = 500;
+/** Ids remembered per sender to drop a repeated message. */
+const SEEN_PER_SENDER = 200;
+
+function newMessageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * The call's chat: messages go to every other participant over each link's data channel, never
+ * through the server, so someone who joins later starts with an empty chat.
+ */
+export class Chat extends Emitter<ChatEvents> {
+  readonly messages: ChatMessage[] = [];
+  private readonly seen = new Map<string, string[]>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly listening = new Map<RemoteParticipant, () => void>();
+
+  constructor(private readonly call: Call) {
+    super();
+    for (const remote of call.remotes.values()) this.listen(remote);
+    this.unsubscribe.push(
+      call.on('participant-joined', (remote) => this.listen(remote)),
+      call.on('participant-left', (remote) => {
+        this.listening.get(remote)?.();
+        this.listening.delete(remote);
+        this.seen.delete(remote.id);
+      }),
+    );
+  }
+
+  /** Sends `text` to everyone in the call; false when it is empty or too long. */
+  send(text: string): boolean {
+    const trimmed = text.trim();
+    if (trimmed.length === 0 || trimmed.length > CHAT_MESSAGE_MAX_LENGTH) return false;
+    const id = newMessageId();
+    for (const remote of this.call.remotes.values()) remote.send({ v: 1, type: 'chat', id, text: trimmed });
+    this.add({ id, from: this.call.local.id, name: this.call.local.name, text: trimmed, at: new Date(), own: true });
+    return true;
+  }
+
+  dispose(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    for (const off of this.listening.values()) off();
+    this.listening.clear();
+    this.clear();
+  }
+
+  private listen(remote: RemoteParticipant): void {
+    if (this.listening.has(remote)) return;
+    this.listening.set(
+      remote,
+      remote.on('message', (message) => {
+        if (message.type !== 'chat') return;
+        const seen = this.seen.get(remote.id) ?? [];
+        if (seen.includes(message.id)) return;
+        seen.push(message.id);
+        if (seen.length > SEEN_PER_SENDER) seen.shift();
+        this.seen.set(remote.id, seen);
+        this.add({ id: message.id, from: remote.id, name: remote.name, text: message.text, at: new Date(), own: false });
+      }),
+    );
+  }
+
+  private add(message: ChatMessage): void {
+    this.messages.push(message);
+    if (this.messages.length > HISTORY) this.messages.shift();
+    this.emit('message', message);
+  }
+}
