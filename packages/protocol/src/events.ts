@@ -5,6 +5,8 @@ import {
   CandidateOutSchema,
   DescriptionInSchema,
   DescriptionOutSchema,
+  HandInSchema,
+  HandOutSchema,
   JoinRequestSchema,
   JoinResponseSchema,
   LeaveRequestSchema,
@@ -29,6 +31,7 @@ export const CLIENT_EVENTS = {
   description: { payload: DescriptionOutSchema, ack: AckResponseSchema },
   candidate: { payload: CandidateOutSchema, ack: AckResponseSchema },
   'media-state': { payload: MediaStateOutSchema, ack: AckResponseSchema },
+  hand: { payload: HandOutSchema, ack: AckResponseSchema },
 } as const;
 
 /** Server -> client events: name -> payload schema. Clients validate every one of them. */
@@ -39,6 +42,7 @@ export const SERVER_EVENTS = {
   description: DescriptionInSchema,
   candidate: CandidateInSchema,
   'media-state': MediaStateInSchema,
+  hand: HandInSchema,
   'signal-error': SignalErrorSchema,
   'server-shutdown': ServerShutdownSchema,
 } as const;

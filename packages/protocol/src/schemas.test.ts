@@ -5,7 +5,7 @@ import { LIMITS, PROTOCOL_VERSION } from './limits.js';
 import { DisplayNameSchema, RoomIdSchema } from './schemas.js';
 
 const media = { mic: true, camera: false, screen: false };
-const participant = { id: 'p_abc123', name: 'Ada', media };
+const participant = { id: 'p_abc123', name: 'Ada', media, hand: null };
 const description = { type: 'offer', sdp: 'v=0\r\n' };
 const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
 const error = { code: 'room_full', message: 'This room is full.' };
@@ -101,6 +101,12 @@ const cases: Case[] = [
     invalid: [{ media, from: 'p_2' }, { media: { mic: true } }, { media: { audio: true, video: true } }, { mic: true, camera: true, screen: false }],
   },
   {
+    name: 'hand out',
+    schema: CLIENT_EVENTS.hand.payload,
+    valid: [{ raised: true }, { raised: false }],
+    invalid: [{ raised: 'yes' }, { raised: true, from: 'p_2' }, { raised: true, at: 1 }, {}],
+  },
+  {
     name: 'join response',
     schema: CLIENT_EVENTS.join.ack,
     valid: [
@@ -155,6 +161,12 @@ const cases: Case[] = [
     schema: SERVER_EVENTS['media-state'],
     valid: [{ from: 'p_1', media }],
     invalid: [{ from: 'p_1', media: null }],
+  },
+  {
+    name: 'hand in',
+    schema: SERVER_EVENTS.hand,
+    valid: [{ from: 'p_1', hand: 1_795_300_000_000 }, { from: 'p_1', hand: null }],
+    invalid: [{ from: 'p_1', hand: -1 }, { from: 'p_1', hand: 1.5 }, { from: 'p_1' }],
   },
   {
     name: 'server shutdown',

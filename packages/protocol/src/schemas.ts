@@ -44,10 +44,17 @@ export const MediaStateSchema = z.strictObject({
   screen: z.boolean(),
 });
 
+/**
+ * A raised hand: when the server saw it go up (ms since the epoch, the server's clock), so everyone
+ * orders hands alike; null while down.
+ */
+export const HandSchema = z.number().int().nonnegative().nullable();
+
 export const ParticipantSchema = z.strictObject({
   id: ParticipantIdSchema,
   name: DisplayNameSchema,
   media: MediaStateSchema,
+  hand: HandSchema,
 });
 
 export const IceServerSchema = z.strictObject({
@@ -110,6 +117,9 @@ export const MediaStateOutSchema = z.strictObject({
 
 export const LeaveRequestSchema = z.strictObject({});
 
+/** Raise or lower one's own hand (only ever the sender's). */
+export const HandOutSchema = z.strictObject({ raised: z.boolean() });
+
 // ---- server -> client ----
 
 export const JoinResultSchema = z.strictObject({
@@ -158,6 +168,11 @@ export const MediaStateInSchema = z.strictObject({
   media: MediaStateSchema,
 });
 
+export const HandInSchema = z.strictObject({
+  from: ParticipantIdSchema,
+  hand: HandSchema,
+});
+
 /** Sent to every client before a graceful shutdown: the connection will drop; reconnect after the delay. */
 export const ServerShutdownSchema = z.strictObject({
   reconnectAfterMs: z.number().int().min(0).max(60_000),
@@ -192,5 +207,7 @@ export type ParticipantLeft = z.infer<typeof ParticipantLeftSchema>;
 export type DescriptionIn = z.infer<typeof DescriptionInSchema>;
 export type CandidateIn = z.infer<typeof CandidateInSchema>;
 export type MediaStateIn = z.infer<typeof MediaStateInSchema>;
+export type HandOut = z.infer<typeof HandOutSchema>;
+export type HandIn = z.infer<typeof HandInSchema>;
 export type SignalError = z.infer<typeof SignalErrorSchema>;
 export type ServerShutdown = z.infer<typeof ServerShutdownSchema>;

@@ -30,6 +30,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
     description: { capacity: 40, refillPerSecond: 5 },
     candidate: { capacity: 400, refillPerSecond: 50 },
     'media-state': { capacity: 20, refillPerSecond: 4 },
+    hand: { capacity: 4, refillPerSecond: 1 },
     other: { capacity: 10, refillPerSecond: 1 },
   },
   strikes: { capacity: 100, refillPerSecond: 5 },

@@ -88,7 +88,7 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
 
   private admit({ roomId, name, media, connection }: Admission, room: Room): Seat {
     if (room.members.size >= this.config.maxRoomSize) throw new ProtocolError('room_full');
-    const self: Participant = { id: newParticipantId(), name, media: { ...media } };
+    const self: Participant = { id: newParticipantId(), name, media: { ...media }, hand: null };
     const others = this.participantsOf(room);
     const resumeToken = newResumeToken();
     const member: Member = { participant: self, roomId, tokenHash: hashToken(resumeToken), connection };
@@ -159,6 +159,13 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
     if (!member) throw new ProtocolError('not_in_room');
     member.participant.media = { ...media };
     return member.roomId;
+  }
+
+  async setHand(participantId: string, raised: boolean): Promise<{ roomId: string; hand: number | null }> {
+    const member = this.members.get(participantId);
+    if (!member) throw new ProtocolError('not_in_room');
+    member.participant.hand = raised ? (member.participant.hand ?? Date.now()) : null;
+    return { roomId: member.roomId, hand: member.participant.hand };
   }
 
   async sharedRoom(a: string, b: string): Promise<string | undefined> {

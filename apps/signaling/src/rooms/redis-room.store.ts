@@ -32,7 +32,8 @@ const SWEEP_BATCH = 200;
 // Keys (prefix + …):
 //   room:<id>      zset of participant ids scored by join order
 //   roompass:<id>  passcode hash; given a TTL (the retention period) when the room empties
-//   part:<id>      hash: roomId, name, media (JSON, one entry per source), tokenHash, conn (holding socket id, '' while away)
+//   part:<id>      hash: roomId, name, media (JSON, one entry per source), hand (ms when raised; absent while down),
+//                  tokenHash, conn (holding socket id, '' while away)
 //   token:<hash>   participant id
 //   deadlines      zset of participant ids scored by the ms at which they expire: the lease while
 //                  connected (renewed by the holding instance), the grace period while away
@@ -145,6 +146,23 @@ redis.call('HSET', part, 'media', ARGV[3])
 return roomId
 `;
 
+/** Raises (keeping an earlier stamp) or lowers a hand of a participant that still exists. */
+const SET_HAND = `${NOW}
+local part = ARGV[1] .. 'part:' .. ARGV[2]
+local roomId = redis.call('HGET', part, 'roomId')
+if not roomId then return false end
+if ARGV[3] == '1' then
+  local hand = redis.call('HGET', part, 'hand')
+  if not hand then
+    hand = tostring(now)
+    redis.call('HSET', part, 'hand', hand)
+  end
+  return { roomId, hand }
+end
+redis.call('HDEL', part, 'hand')
+return { roomId, '' }
+`;
+
 const flag = (on: boolean) => (on ? '1' : '0');
 
 /**
@@ -212,7 +230,7 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
       if (result === 'full') throw new ProtocolError('room_full');
       if (result === 'not_protected') throw new ProtocolError('room_not_protected');
       const everyone = await this.roster(roomId);
-      const self = everyone.find((p) => p.id === id) ?? { id, name: admission.name, media: { ...admission.media } };
+      const self = everyone.find((p) => p.id === id) ?? { id, name: admission.name, media: { ...admission.media }, hand: null };
       return { roomId, self, others: everyone.filter((p) => p.id !== id), resumeToken };
     }
     throw new ProtocolError('internal_error');
@@ -255,6 +273,12 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
     const roomId = await this.eval(SET_MEDIA, [participantId, JSON.stringify(media)]);
     if (typeof roomId !== 'string') throw new ProtocolError('not_in_room');
     return roomId;
+  }
+
+  async setHand(participantId: string, raised: boolean): Promise<{ roomId: string; hand: number | null }> {
+    const result = (await this.eval(SET_HAND, [participantId, flag(raised)])) as [string, string] | null;
+    if (!result) throw new ProtocolError('not_in_room');
+    return { roomId: result[0], hand: result[1] ? Number(result[1]) : null };
   }
 
   async sharedRoom(a: string, b: string): Promise<string | undefined> {
@@ -352,7 +376,12 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
   private participant(id: string, fields: Record<string, string>): Participant {
     // Written by this server from a validated message; read back through the schema all the same.
     const media = MediaStateSchema.safeParse(JSON.parse(fields.media ?? 'null'));
-    return { id, name: fields.name ?? '', media: media.success ? media.data : { mic: false, camera: false, screen: false } };
+    return {
+      id,
+      name: fields.name ?? '',
+      media: media.success ? media.data : { mic: false, camera: false, screen: false },
+      hand: fields.hand ? Number(fields.hand) : null,
+    };
   }
 
   private key(kind: string, id: string): string {

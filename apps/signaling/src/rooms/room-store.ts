@@ -78,6 +78,11 @@ export abstract class RoomStore {
   abstract leave(participantId: string, options?: { onlyIfExpired?: boolean }): Promise<LeftRoom | undefined>;
   /** Returns the participant's room. */
   abstract setMedia(participantId: string, media: MediaState): Promise<string>;
+  /**
+   * Raises (stamped with the store's clock, kept if already up) or lowers a hand. Returns the room
+   * and the hand as it now is.
+   */
+  abstract setHand(participantId: string, raised: boolean): Promise<{ roomId: string; hand: number | null }>;
   /** The room both participants share, or undefined when they are not in the same room. */
   abstract sharedRoom(a: string, b: string): Promise<string | undefined>;
   abstract roster(roomId: string): Promise<Participant[]>;

@@ -23,9 +23,36 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     expect(ada.joined.maxRoomSize).toBe(3);
     const announced = nextEvent(ada.client, 'participant-joined');
     const bob = await server.participant('room-a', 'Bob');
-    expect(bob.joined.participants).toEqual([{ id: ada.joined.self.id, name: 'Ada', media: { mic: true, camera: true, screen: false } }]);
+    expect(bob.joined.participants).toEqual([{ id: ada.joined.self.id, name: 'Ada', media: { mic: true, camera: true, screen: false }, hand: null }]);
     expect((await announced).participant).toEqual(bob.joined.self);
     expect(bob.joined.self.id).not.toBe(ada.joined.self.id);
+  });
+
+  it('keeps raised hands in the participant state: the room sees them in order, late joiners too, only the owner lowers', async () => {
+    const ada = await server.participant('hands', 'Ada');
+    const bob = await server.participant('hands', 'Bob');
+    const seen = record(bob.client, 'hand');
+    expect(await ada.client.timeout(2_000).emitWithAck('hand', { raised: true })).toEqual({ ok: true });
+    await sleep(5);
+    expect(await bob.client.timeout(2_000).emitWithAck('hand', { raised: true })).toEqual({ ok: true });
+    // Raising again keeps the first time: the order cannot be jumped.
+    expect(await ada.client.timeout(2_000).emitWithAck('hand', { raised: true })).toEqual({ ok: true });
+    await sleep(50);
+    const late = await server.participant('hands', 'Late');
+    const hands = Object.fromEntries(late.joined.participants.map((p) => [p.name, p.hand]));
+    expect(hands.Ada).toBeTypeOf('number');
+    expect(hands.Bob!).toBeGreaterThan(hands.Ada!);
+    expect(seen).toEqual([
+      { from: ada.joined.self.id, hand: hands.Ada },
+      { from: ada.joined.self.id, hand: hands.Ada },
+    ]);
+    // A hand message names no one: it can only ever be the sender's.
+    expect(await (late.client as unknown as { timeout: (ms: number) => { emitWithAck: (e: string, p: unknown) => Promise<unknown> } })
+      .timeout(2_000)
+      .emitWithAck('hand', { raised: false, from: ada.joined.self.id })).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    const lowered = nextEvent(late.client, 'hand');
+    await ada.client.timeout(2_000).emitWithAck('hand', { raised: false });
+    expect(await lowered).toEqual({ from: ada.joined.self.id, hand: null });
   });
 
   it('relays descriptions and candidates to the named participant only, stamped with the real sender', async () => {

@@ -13,6 +13,7 @@ import {
   type CandidateOut,
   type DescriptionOut,
   type JoinRequest,
+  type HandOut,
   type MediaStateOut,
   type ResumeRequest,
 } from '@meshmeet/protocol';
@@ -78,6 +79,12 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   @SubscribeMessage('candidate')
   async candidate(@ConnectedSocket() socket: SignalingSocket, @ValidBody('candidate') message: CandidateOut) {
     await this.signaling.relayCandidate(socket, message);
+    return { ok: true } as const;
+  }
+
+  @SubscribeMessage('hand')
+  async hand(@ConnectedSocket() socket: SignalingSocket, @ValidBody('hand') message: HandOut) {
+    await this.signaling.updateHand(socket, message);
     return { ok: true } as const;
   }
 

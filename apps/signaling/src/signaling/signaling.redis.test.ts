@@ -66,6 +66,22 @@ describe('several signaling instances sharing a real Redis', () => {
     expect(await a.signaling.resources()).toMatchObject({ rooms: 2, participants: 2 });
   });
 
+  it('keeps a raised hand in Redis, stamped once, seen across instances and by late joiners', async () => {
+    const [a, b] = await pair();
+    const ada = await a.participant('hands', 'Ada');
+    const bob = await b.participant('hands', 'Bob');
+    const raised = nextEvent(bob.client, 'hand');
+    await ada.client.timeout(2_000).emitWithAck('hand', { raised: true });
+    const { hand } = await raised;
+    expect(hand).toBeTypeOf('number');
+    await ada.client.timeout(2_000).emitWithAck('hand', { raised: true });
+    const late = await b.participant('hands', 'Late');
+    expect(late.joined.participants.find((p) => p.name === 'Ada')?.hand).toBe(hand);
+    const lowered = nextEvent(late.client, 'hand');
+    await ada.client.timeout(2_000).emitWithAck('hand', { raised: false });
+    expect(await lowered).toEqual({ from: ada.joined.self.id, hand: null });
+  });
+
   it('admits exactly MAX_ROOM_SIZE of 50 concurrent joins spread over both instances', async () => {
     const [a, b] = await pair({ maxRoomSize: 8 });
     const clients: TestClient[] = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).connect()));

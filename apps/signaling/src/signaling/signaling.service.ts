@@ -10,6 +10,7 @@ import {
   type JoinResult,
   type ResumeRequest,
   type MediaStateOut,
+  type HandOut,
   type ServerToClientEvents,
 } from '@meshmeet/protocol';
 import type { Logger } from 'pino';
@@ -186,6 +187,16 @@ export class SignalingService {
     if (socket.data.participantId !== from) return; // left or taken over meanwhile
     socket.to(roomChannel(roomId)).emit('media-state', { from, media: message.media });
     this.metrics.relayed.inc({ kind: 'media-state' });
+  }
+
+  /** Raises or lowers the sender's own hand; the room sees it with the server's time, for ordering. */
+  async updateHand(socket: SignalingSocket, message: HandOut): Promise<void> {
+    const from = socket.data.participantId;
+    if (!from) throw new ProtocolError('not_in_room');
+    const { roomId, hand } = await this.rooms.setHand(from, message.raised);
+    if (socket.data.participantId !== from) return; // left or taken over meanwhile
+    socket.to(roomChannel(roomId)).emit('hand', { from, hand });
+    this.metrics.relayed.inc({ kind: 'hand' });
   }
 
   private async admit(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {
