@@ -56,6 +56,7 @@ export class Call extends Emitter<CallEvents> {
       signaling.on('description', ({ from, description }) => void this.remotes.get(from)?.link.handleDescription(description)),
       signaling.on('candidate', ({ from, candidate }) => void this.remotes.get(from)?.link.handleCandidate(candidate)),
       signaling.on('media-state', ({ from, media }) => this.remotes.get(from)?.setMedia(media)),
+      signaling.on('hand', ({ from, hand }) => this.remotes.get(from)?.setHand(hand)),
       signaling.on('signal-error', ({ event, code }) => log.warn(`server refused "${event}": ${code}`)),
       signaling.onStatus((status) => void this.onSignalingStatus(status)),
       media.on('track', ({ source, track, pending }) => {
@@ -88,6 +89,13 @@ export class Call extends Emitter<CallEvents> {
     }
   }
 
+  /** Raises or lowers this person's hand; the server keeps it (late joiners see it) and orders hands. */
+  setHand(raised: boolean): void {
+    // Shown at once; the others order it by the server's time.
+    this.local.setHand(raised ? (this.local.hand ?? Date.now()) : null);
+    if (this.status === 'joined') this.signaling.sendHand(raised);
+  }
+
   /** Leaves the room and closes every link. Local media stays with its owner (the lobby may reuse it). */
   leave(): void {
     if (this.status === 'left') return;
@@ -115,6 +123,8 @@ export class Call extends Emitter<CallEvents> {
     for (const participant of result.participants) this.addRemote(participant, true);
     this.setStatus('joined');
     this.publishMediaState();
+    // A new identity after the server forgot us: a raised hand stays raised.
+    if (this.local.hand !== null) this.signaling.sendHand(true);
   }
 
   /**
@@ -130,6 +140,7 @@ export class Call extends Emitter<CallEvents> {
       if (known) {
         known.setMedia(participant.media);
         known.setName(participant.name);
+        known.setHand(participant.hand);
         void known.link.resync();
       } else {
         // Joined while we were away: their offer to us was lost, so we make one.
@@ -147,6 +158,7 @@ export class Call extends Emitter<CallEvents> {
       return;
     }
     known.setMedia(participant.media);
+    known.setHand(participant.hand);
     void known.link.resync();
   }
 
@@ -167,7 +179,7 @@ export class Call extends Emitter<CallEvents> {
     link.on('connectionState', (state) => {
       if (state === 'connected') markOnce('meshmeet:first-peer-connected');
     });
-    const remote = new RemoteParticipant(participant.id, participant.name, participant.media, link);
+    const remote = new RemoteParticipant(participant.id, participant.name, participant.media, participant.hand, link);
     this.remotes.set(participant.id, remote);
     this.adaptVideoToRoomSize();
     this.emit('participant-joined', remote);

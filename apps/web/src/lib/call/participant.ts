@@ -10,6 +10,8 @@ export interface ParticipantEvents extends Record<string, unknown> {
   /** Which sources are on changed. */
   media: MediaState;
   name: string;
+  /** When the hand went up (server time), or null when it is down. */
+  hand: number | null;
 }
 
 export interface RemoteParticipantEvents extends ParticipantEvents {
@@ -33,6 +35,7 @@ const noTracks = (): Record<Source, MediaStreamTrack | null> => ({ mic: null, ca
 export abstract class Participant<E extends ParticipantEvents = ParticipantEvents> extends Emitter<E> {
   abstract readonly isLocal: boolean;
   protected readonly tracks = noTracks();
+  hand: number | null = null;
 
   constructor(
     public id: string,
@@ -40,6 +43,12 @@ export abstract class Participant<E extends ParticipantEvents = ParticipantEvent
     public media: MediaState,
   ) {
     super();
+  }
+
+  setHand(hand: number | null): void {
+    if (this.hand === hand) return;
+    this.hand = hand;
+    (this as Emitter<ParticipantEvents>).emit('hand', hand);
   }
 
   track(source: Source): MediaStreamTrack | null {
@@ -98,9 +107,11 @@ export class RemoteParticipant extends Participant<RemoteParticipantEvents> {
     id: string,
     name: string,
     media: MediaState,
+    hand: number | null,
     readonly link: PeerLink,
   ) {
     super(id, name, media);
+    this.hand = hand;
     link.on('track', ({ source, track }) => this.setTrack(source, track));
     link.on('connectionState', (state) => this.emit('connection', state));
     link.on('health', (health) => this.emit('health', health));

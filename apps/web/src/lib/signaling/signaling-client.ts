@@ -162,6 +162,13 @@ export class SignalingClient {
     if (this.socket.connected) this.socket.emit('candidate', { to, candidate }, reportFailure('candidate'));
   }
 
+  /** False when not connected: the server keeps the hand, and a rejoin sends it again. */
+  sendHand(raised: boolean): boolean {
+    if (!this.socket.connected) return false;
+    this.socket.emit('hand', { raised }, reportFailure('hand'));
+    return true;
+  }
+
   /** False when not connected: the caller sends the state again after the resume. */
   sendMediaState(media: MediaState): boolean {
     if (!this.socket.connected) return false;

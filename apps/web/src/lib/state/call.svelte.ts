@@ -2,6 +2,7 @@ import type { ErrorPayload } from '@meshmeet/protocol';
 import { Call, type CallStatus } from '../call/call.js';
 import { Chat } from '../call/chat.js';
 import type { LocalMedia } from '../call/local-media.js';
+import type { RemoteParticipant } from '../call/participant.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
 import { ChatState } from './chat.svelte.js';
 import { ParticipantState } from './participant.svelte.js';
@@ -17,6 +18,11 @@ export class CallState {
   status = $state<CallStatus>('idle');
   error = $state.raw<ErrorPayload | undefined>(undefined);
   remotes = $state.raw<ParticipantState[]>([]);
+  /** The latest event worth telling a screen-reader user (a polite live region reads it). */
+  announcement = $state('');
+  /** Unsubscribers per remote participant: bookkeeping, never rendered, so not reactive. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly watching = new Map<RemoteParticipant, () => void>();
 
   constructor(signaling: SignalingClient, media: LocalMedia, roomId: string, name: string, passcode?: string) {
     this.call = new Call(signaling, media, roomId, name, passcode);
@@ -26,10 +32,20 @@ export class CallState {
       this.status = status;
       this.error = this.call.error;
     });
-    this.call.on('participant-joined', (remote) => (this.remotes = [...this.remotes, new ParticipantState(remote)]));
+    this.call.on('participant-joined', (remote) => {
+      this.remotes = [...this.remotes, new ParticipantState(remote)];
+      this.watch(remote);
+      if (this.status === 'joined') this.announce(`${remote.name} joined`);
+    });
     this.call.on('participant-left', (remote) => {
       this.remotes.find((state) => state.participant === remote)?.dispose();
       this.remotes = this.remotes.filter((state) => state.participant !== remote);
+      this.watching.get(remote)?.();
+      this.watching.delete(remote);
+      if (this.status === 'joined') this.announce(`${remote.name} left`);
+    });
+    this.chat.chat.on('message', (message) => {
+      if (!message.own && !this.chat.open) this.announce(`New message from ${message.name}: ${message.text}`);
     });
   }
 
@@ -37,8 +53,33 @@ export class CallState {
     return this.call.join();
   }
 
+  toggleHand(): void {
+    this.call.setHand(this.call.local.hand === null);
+  }
+
   leave(): void {
     this.call.leave();
     this.chat.dispose();
+    for (const off of this.watching.values()) off();
+    this.watching.clear();
+  }
+
+  private watch(remote: RemoteParticipant): void {
+    let presenting = remote.media.screen;
+    const offs = [
+      remote.on('hand', (hand) => {
+        if (hand !== null) this.announce(`${remote.name} raised a hand`);
+      }),
+      remote.on('media', (media) => {
+        if (media.screen && !presenting) this.announce(`${remote.name} is presenting`);
+        presenting = media.screen;
+      }),
+    ];
+    this.watching.set(remote, () => offs.forEach((off) => off()));
+  }
+
+  /** The same text twice in a row would not be read again: alternate an invisible difference. */
+  private announce(text: string): void {
+    this.announcement = this.announcement === text ? `${text}\u00a0` : text;
   }
 }

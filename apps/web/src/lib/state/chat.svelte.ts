@@ -5,17 +5,12 @@ export class ChatState {
   messages = $state.raw<ChatMessage[]>([]);
   unread = $state(0);
   open = $state(false);
-  /** The newest message that arrived while the panel was closed, for the screen-reader announcement. */
-  lastUnread = $state.raw<ChatMessage | undefined>(undefined);
   private readonly off: () => void;
 
   constructor(readonly chat: Chat) {
     this.off = chat.on('message', (message) => {
       this.messages = [...chat.messages];
-      if (!message.own && !this.open) {
-        this.unread += 1;
-        this.lastUnread = message;
-      }
+      if (!message.own && !this.open) this.unread += 1;
     });
   }
 

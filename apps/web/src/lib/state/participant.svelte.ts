@@ -12,16 +12,19 @@ export class ParticipantState {
   tracks = $state.raw<Record<Source, MediaStreamTrack | null>>({ mic: null, camera: null, screen: null });
   connection = $state<RTCPeerConnectionState>('new');
   health = $state<LinkHealth>('connecting');
+  hand = $state<number | null>(null);
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(readonly participant: Participant | RemoteParticipant) {
     this.name = participant.name;
     this.media = participant.media;
+    this.hand = participant.hand;
     this.tracks = { mic: participant.track('mic'), camera: participant.track('camera'), screen: participant.track('screen') };
     const on = participant.on.bind(participant) as Participant['on'];
     this.unsubscribe.push(
       on('name', (name) => (this.name = name)),
       on('media', (media) => (this.media = media)),
+      on('hand', (hand) => (this.hand = hand)),
       on('track', ({ source, track }) => (this.tracks = { ...this.tracks, [source]: track })),
     );
     if (!participant.isLocal) {
