@@ -45,3 +45,11 @@ describe('chat messages', () => {
     expect(chat('hi', '../../etc/passwd')).toEqual({ ok: false, reason: 'invalid' });
   });
 });
+
+describe('reactions', () => {
+  it('accepts the known emoji only', () => {
+    expect(parsePeerMessage('{"v":1,"type":"reaction","emoji":"👏"}')).toEqual({ ok: true, message: { v: 1, type: 'reaction', emoji: '👏' } });
+    expect(parsePeerMessage('{"v":1,"type":"reaction","emoji":"💩"}')).toEqual({ ok: false, reason: 'invalid' });
+    expect(parsePeerMessage('{"v":1,"type":"reaction","emoji":"<script>"}')).toEqual({ ok: false, reason: 'invalid' });
+  });
+});

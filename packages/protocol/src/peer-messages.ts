@@ -25,7 +25,14 @@ const ChatSchema = z.strictObject({
   text: z.string().trim().min(1).max(CHAT_MESSAGE_MAX_LENGTH),
 });
 
-export const PeerMessageSchema = z.discriminatedUnion('type', [PingSchema, PongSchema, ChatSchema]);
+/** The reactions a person can send; anything else is dropped. */
+export const REACTIONS = ['👍', '👏', '😂', '❤️', '🎉', '😮'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
+/** An emoji that floats over the sender's tile for a few seconds at everyone's. */
+const ReactionSchema = z.strictObject({ v: z.literal(PEER_PROTOCOL_VERSION), type: z.literal('reaction'), emoji: z.enum(REACTIONS) });
+
+export const PeerMessageSchema = z.discriminatedUnion('type', [PingSchema, PongSchema, ChatSchema, ReactionSchema]);
 export type PeerMessage = z.infer<typeof PeerMessageSchema>;
 export type PeerMessageType = PeerMessage['type'];
 

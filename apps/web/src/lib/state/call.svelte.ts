@@ -1,11 +1,13 @@
 import type { ErrorPayload } from '@meshmeet/protocol';
 import { Call, type CallStatus } from '../call/call.js';
 import { Chat } from '../call/chat.js';
+import { Reactions } from '../call/reactions.js';
 import type { LocalMedia } from '../call/local-media.js';
 import type { RemoteParticipant } from '../call/participant.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
 import { ChatState } from './chat.svelte.js';
 import { ParticipantState } from './participant.svelte.js';
+import { ReactionsState } from './reactions.svelte.js';
 
 /**
  * Reactive view of a Call for components: its status, and one ParticipantState per person. The list
@@ -15,6 +17,7 @@ export class CallState {
   readonly call: Call;
   readonly local: ParticipantState;
   readonly chat: ChatState;
+  readonly reactions: ReactionsState;
   status = $state<CallStatus>('idle');
   error = $state.raw<ErrorPayload | undefined>(undefined);
   remotes = $state.raw<ParticipantState[]>([]);
@@ -28,6 +31,7 @@ export class CallState {
     this.call = new Call(signaling, media, roomId, name, passcode);
     this.local = new ParticipantState(this.call.local);
     this.chat = new ChatState(new Chat(this.call));
+    this.reactions = new ReactionsState(new Reactions(this.call));
     this.call.on('status', (status) => {
       this.status = status;
       this.error = this.call.error;
@@ -60,6 +64,7 @@ export class CallState {
   leave(): void {
     this.call.leave();
     this.chat.dispose();
+    this.reactions.dispose();
     for (const off of this.watching.values()) off();
     this.watching.clear();
   }
