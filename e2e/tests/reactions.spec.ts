@@ -16,11 +16,16 @@ test('reactions float over the sender’s tile at everyone’s for about 3 s, a 
   // Gone after about 3 seconds.
   for (const other of [bob, cy]) await expect(tileOf(other, 'Ada').getByTestId('reaction')).toHaveCount(0, { timeout: 4_000 });
 
-  // Twenty clicks in a burst: at most five (the burst allowance) float at once.
+  // Twenty clicks at once (in one page task, so no time passes for the allowance to refill): only the
+  // burst allowance of five goes out and floats.
   await ada.page.waitForTimeout(2_000); // let the allowance refill
-  for (let i = 0; i < 20; i++) await clap.click({ delay: 0 });
-  await expect(tileOf(bob, 'Ada').getByTestId('reaction').first()).toBeVisible();
-  expect(await tileOf(bob, 'Ada').getByTestId('reaction').count()).toBeLessThanOrEqual(6);
+  await ada.page.evaluate(() => {
+    const button = document.querySelector<HTMLButtonElement>('[role="toolbar"] button[aria-label="React with 👏"]')!;
+    for (let i = 0; i < 20; i++) button.click();
+  });
+  await expect(tileOf(bob, 'Ada').getByTestId('reaction')).toHaveCount(5);
+  await bob.page.waitForTimeout(500);
+  await expect(tileOf(bob, 'Ada').getByTestId('reaction')).toHaveCount(5);
 
   // Escape closes the picker.
   await clap.press('Escape');
