@@ -31,6 +31,7 @@ export class SignalingError extends Error {
 }
 
 const JOIN_TIMEOUT_MS = 8_000;
+const LEAVE_ACK_TIMEOUT_MS = 1_000;
 const log = createLogger('signaling');
 
 /** Fire-and-forget messages still get an acknowledgement; a refusal is worth a warning, not an exception. */
@@ -50,6 +51,7 @@ export class SignalingClient {
   private readonly handlers = new Map<ServerEventName, Set<Handler<never>>>();
   private readonly statusHandlers = new Set<(status: ConnectionStatus) => void>();
   private shutdownNotice: number | undefined;
+  private leaving: Promise<void> | undefined;
 
   constructor(url: string = globalThis.location?.origin ?? 'http://localhost:3000') {
     this.socket = io(url, {
@@ -104,8 +106,15 @@ export class SignalingClient {
     });
   }
 
+  /**
+   * Closes the connection; after a leave, only once the server has acknowledged it. socket.io hands an
+   * event to its handler a tick after reading it and drops it if the connection closed meanwhile, so a
+   * leave written in the same segment as the disconnect would be lost (the others would wait out the
+   * grace period instead of seeing the person leave).
+   */
   disconnect(): void {
-    this.socket.disconnect();
+    if (this.leaving) void this.leaving.then(() => this.socket.disconnect());
+    else this.socket.disconnect();
   }
 
   on<E extends ServerEventName>(event: E, handler: Handler<E>): () => void {
@@ -146,8 +155,17 @@ export class SignalingClient {
     throw new SignalingError('bad_reply', `the server answered "${event}" with an unexpected message`);
   }
 
+  /** Tells the server this person leaves; `disconnect()` waits for the answer (at most a second). */
   leave(): void {
-    if (this.socket.connected) this.socket.emit('leave', {}, reportFailure('leave'));
+    if (!this.socket.connected) return;
+    this.leaving = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, LEAVE_ACK_TIMEOUT_MS);
+      this.socket.emit('leave', {}, (response: unknown) => {
+        clearTimeout(timer);
+        reportFailure('leave')(response);
+        resolve();
+      });
+    }).finally(() => (this.leaving = undefined));
   }
 
   /**
