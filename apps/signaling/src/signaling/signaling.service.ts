@@ -73,7 +73,7 @@ export class SignalingService {
   }
 
   /** The address budgets are kept under: the client's address as trusted proxies report it (IPv6 per /64). */
-  addressOf(socket: SignalingSocket): string {
+  private addressOf(socket: SignalingSocket): string {
     return addressKey(clientAddress(socket.request, this.trust));
   }
 
@@ -201,7 +201,6 @@ export class SignalingService {
 
   private async admit(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {
     const startedAt = performance.now();
-    if (request.protocol !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_protocol');
     if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
     if (!socket.connected) throw new ProtocolError('not_in_room');
     const address = this.addressOf(socket);
@@ -227,7 +226,6 @@ export class SignalingService {
   }
 
   private async takeOver(socket: SignalingSocket, request: ResumeRequest): Promise<JoinResult> {
-    if (request.protocol !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_protocol');
     if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
     if (!socket.connected) throw new ProtocolError('session_unknown');
     const address = this.addressOf(socket);
