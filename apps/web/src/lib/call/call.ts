@@ -1,4 +1,4 @@
-import type { ErrorPayload, JoinResult, MediaState, Participant as ParticipantInfo, Source } from '@meshmeet/protocol';
+import type { ErrorPayload, JoinResult, MediaState, Participant as ParticipantInfo, PeerMessage, Source } from '@meshmeet/protocol';
 import { SOURCES } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
 import { createLogger } from '../log.js';
@@ -16,6 +16,8 @@ export interface CallEvents extends Record<string, unknown> {
   status: CallStatus;
   'participant-joined': RemoteParticipant;
   'participant-left': RemoteParticipant;
+  /** A valid data-channel message from a remote participant (chat, reactions, …). */
+  'peer-message': { from: RemoteParticipant; message: PeerMessage };
 }
 
 const log = createLogger('call');
@@ -180,6 +182,7 @@ export class Call extends Emitter<CallEvents> {
       if (state === 'connected') markOnce('meshmeet:first-peer-connected');
     });
     const remote = new RemoteParticipant(participant.id, participant.name, participant.media, participant.hand, link);
+    remote.on('message', (message) => this.emit('peer-message', { from: remote, message }));
     this.remotes.set(participant.id, remote);
     this.adaptVideoToRoomSize();
     this.emit('participant-joined', remote);

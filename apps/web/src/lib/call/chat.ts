@@ -1,7 +1,6 @@
 import { CHAT_MESSAGE_MAX_LENGTH } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
 import type { Call } from './call.js';
-import type { RemoteParticipant } from './participant.js';
 
 export interface ChatMessage {
   id: string;
@@ -36,20 +35,22 @@ function newMessageId(): string {
 export class Chat extends Emitter<ChatEvents> {
   readonly messages: ChatMessage[] = [];
   private readonly seen = new Map<string, string[]>();
-  private readonly unsubscribe: (() => void)[] = [];
-  private readonly listening = new Map<RemoteParticipant, () => void>();
+  private readonly unsubscribe: (() => void)[];
 
   constructor(private readonly call: Call) {
     super();
-    for (const remote of call.remotes.values()) this.listen(remote);
-    this.unsubscribe.push(
-      call.on('participant-joined', (remote) => this.listen(remote)),
-      call.on('participant-left', (remote) => {
-        this.listening.get(remote)?.();
-        this.listening.delete(remote);
-        this.seen.delete(remote.id);
+    this.unsubscribe = [
+      call.on('peer-message', ({ from, message }) => {
+        if (message.type !== 'chat') return;
+        const seen = this.seen.get(from.id) ?? [];
+        if (seen.includes(message.id)) return;
+        seen.push(message.id);
+        if (seen.length > SEEN_PER_SENDER) seen.shift();
+        this.seen.set(from.id, seen);
+        this.add({ id: message.id, from: from.id, name: from.name, text: message.text, at: new Date(), own: false });
       }),
-    );
+      call.on('participant-left', (remote) => this.seen.delete(remote.id)),
+    ];
   }
 
   /** Sends `text` to everyone in the call; false when it is empty or too long. */
@@ -64,25 +65,7 @@ export class Chat extends Emitter<ChatEvents> {
 
   dispose(): void {
     for (const off of this.unsubscribe.splice(0)) off();
-    for (const off of this.listening.values()) off();
-    this.listening.clear();
     this.clear();
-  }
-
-  private listen(remote: RemoteParticipant): void {
-    if (this.listening.has(remote)) return;
-    this.listening.set(
-      remote,
-      remote.on('message', (message) => {
-        if (message.type !== 'chat') return;
-        const seen = this.seen.get(remote.id) ?? [];
-        if (seen.includes(message.id)) return;
-        seen.push(message.id);
-        if (seen.length > SEEN_PER_SENDER) seen.shift();
-        this.seen.set(remote.id, seen);
-        this.add({ id: message.id, from: remote.id, name: remote.name, text: message.text, at: new Date(), own: false });
-      }),
-    );
   }
 
   private add(message: ChatMessage): void {

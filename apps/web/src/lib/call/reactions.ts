@@ -2,7 +2,6 @@ import { REACTIONS, type Reaction } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
 import { TokenBucket } from '../rate-limit.js';
 import type { Call } from './call.js';
-import type { RemoteParticipant } from './participant.js';
 
 export interface ReactionEvent {
   /** Participant id of the sender (the link it came on; the local id for one's own). */
@@ -22,15 +21,19 @@ const PER_SECOND = 3;
 export class Reactions extends Emitter<ReactionsEvents> {
   private readonly own = new TokenBucket(BURST, PER_SECOND);
   private readonly buckets = new Map<string, TokenBucket>();
-  private readonly unsubscribe: (() => void)[] = [];
+  private readonly unsubscribe: (() => void)[];
 
   constructor(private readonly call: Call) {
     super();
-    for (const remote of call.remotes.values()) this.listen(remote);
-    this.unsubscribe.push(
-      call.on('participant-joined', (remote) => this.listen(remote)),
+    this.unsubscribe = [
+      call.on('peer-message', ({ from, message }) => {
+        if (message.type !== 'reaction') return;
+        let bucket = this.buckets.get(from.id);
+        if (!bucket) this.buckets.set(from.id, (bucket = new TokenBucket(BURST, PER_SECOND)));
+        if (bucket.take()) this.emit('reaction', { from: from.id, emoji: message.emoji });
+      }),
       call.on('participant-left', (remote) => this.buckets.delete(remote.id)),
-    );
+    ];
   }
 
   /** Sends a reaction to everyone; false when it is not one of the offered emoji or too many were sent just now. */
@@ -44,16 +47,5 @@ export class Reactions extends Emitter<ReactionsEvents> {
   dispose(): void {
     for (const off of this.unsubscribe.splice(0)) off();
     this.clear();
-  }
-
-  private listen(remote: RemoteParticipant): void {
-    this.unsubscribe.push(
-      remote.on('message', (message) => {
-        if (message.type !== 'reaction') return;
-        let bucket = this.buckets.get(remote.id);
-        if (!bucket) this.buckets.set(remote.id, (bucket = new TokenBucket(BURST, PER_SECOND)));
-        if (bucket.take()) this.emit('reaction', { from: remote.id, emoji: message.emoji });
-      }),
-    );
   }
 }
