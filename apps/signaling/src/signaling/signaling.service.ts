@@ -19,6 +19,7 @@ import { ProtocolError } from '../common/protocol.error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { LOGGER } from '../logging/logging.module.js';
+import { RedisShutdown } from '../redis/redis.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AddressBudgets } from '../limits/address-budgets.js';
 import { addressKey, clientAddress, proxyTrust } from '../limits/connection-policy.js';
@@ -54,6 +55,8 @@ export class SignalingService {
   private readonly trust: (address: string, hop: number) => boolean;
   /** Connections whose `disconnect` handler has not run yet. */
   private openConnections = 0;
+  /** Removals started by an expiry rather than by a connection's own queue. */
+  private readonly expiring = new Set<Promise<void>>();
 
   constructor(
     private readonly rooms: RoomStore,
@@ -62,10 +65,12 @@ export class SignalingService {
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    redisShutdown: RedisShutdown,
   ) {
     this.trust = proxyTrust(config.trustProxy);
-    rooms.onExpired((participantId) => this.removeParticipant(participantId, { onlyIfExpired: true }));
+    rooms.onExpired((participantId) => this.expire(participantId));
     rooms.renewLeasesOf(() => this.liveParticipants());
+    redisShutdown.closeAfter(() => this.settled());
   }
 
   attach(server: SignalingServer): void {
@@ -153,9 +158,10 @@ export class SignalingService {
     this.server.local.disconnectSockets(true);
   }
 
-  /** Resolves once no join, resume, leave or disconnect is in progress on this instance. */
-  settled(): Promise<void> {
-    return this.queue.idle();
+  /** Resolves once no join, resume, leave, disconnect or expiry is in progress on this instance. */
+  async settled(): Promise<void> {
+    await this.queue.idle();
+    await Promise.all(this.expiring);
   }
 
   /** Connections open on this instance, as far as the handlers have seen. */
@@ -298,6 +304,13 @@ export class SignalingService {
     for (const [participantId, socket] of this.heldHere) {
       if (socket.connected && socket.data.participantId === participantId) yield { participantId, connection: socket.id };
     }
+  }
+
+  private expire(participantId: string): Promise<void> {
+    const removal = this.removeParticipant(participantId, { onlyIfExpired: true });
+    this.expiring.add(removal);
+    void removal.finally(() => this.expiring.delete(removal));
+    return removal;
   }
 
   /** Removes a participant for good and tells the room, exactly once (across instances too). */
