@@ -9,6 +9,7 @@ import { PeerLink } from '../webrtc/peer-link.js';
 import { videoEncodingFor } from '../webrtc/video-encoding.js';
 import type { LocalMedia } from './local-media.js';
 import { LocalParticipant, RemoteParticipant } from './participant.js';
+import { SpeakingMonitor } from './speaking-monitor.js';
 
 export type CallStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
 
@@ -40,6 +41,7 @@ export class Call extends Emitter<CallEvents> {
   private lastSentMedia: MediaState | undefined;
   private resumeToken: string | undefined;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly speaking: SpeakingMonitor;
 
   constructor(
     readonly signaling: SignalingClient,
@@ -51,6 +53,7 @@ export class Call extends Emitter<CallEvents> {
   ) {
     super();
     this.local = new LocalParticipant(name, media);
+    this.speaking = new SpeakingMonitor(media, this.local, () => this.remotes.values());
     this.unsubscribe.push(
       signaling.on('participant-joined', ({ participant }) => this.addRemote(participant, false)),
       signaling.on('participant-left', ({ id }) => this.removeRemote(id)),
@@ -103,6 +106,7 @@ export class Call extends Emitter<CallEvents> {
     if (this.status === 'left') return;
     if (this.status === 'joined') this.signaling.leave();
     this.removeAllRemotes();
+    this.speaking.stop();
     for (const off of this.unsubscribe) off();
     this.signaling.disconnect();
     this.local.dispose();
@@ -256,6 +260,7 @@ export class Call extends Emitter<CallEvents> {
   private setStatus(status: CallStatus): void {
     if (this.status === status) return;
     this.status = status;
+    if (status === 'joined') this.speaking.start();
     this.emit('status', status);
   }
 }

@@ -12,6 +12,13 @@ export interface ParticipantEvents extends Record<string, unknown> {
   name: string;
   /** When the hand went up (server time), or null when it is down. */
   hand: number | null;
+  /** Started or stopped speaking (heard by the others: never while muted). */
+  speaking: boolean;
+}
+
+export interface LocalParticipantEvents extends ParticipantEvents {
+  /** Started or stopped speaking while muted: nobody hears it, the person should be told. */
+  'speaking-while-muted': boolean;
 }
 
 export interface RemoteParticipantEvents extends ParticipantEvents {
@@ -36,6 +43,7 @@ export abstract class Participant<E extends ParticipantEvents = ParticipantEvent
   abstract readonly isLocal: boolean;
   protected readonly tracks = noTracks();
   hand: number | null = null;
+  speaking = false;
 
   constructor(
     public id: string,
@@ -49,6 +57,12 @@ export abstract class Participant<E extends ParticipantEvents = ParticipantEvent
     if (this.hand === hand) return;
     this.hand = hand;
     (this as Emitter<ParticipantEvents>).emit('hand', hand);
+  }
+
+  setSpeaking(speaking: boolean): void {
+    if (this.speaking === speaking) return;
+    this.speaking = speaking;
+    (this as Emitter<ParticipantEvents>).emit('speaking', speaking);
   }
 
   track(source: Source): MediaStreamTrack | null {
@@ -75,8 +89,9 @@ export abstract class Participant<E extends ParticipantEvents = ParticipantEvent
 }
 
 /** This browser's participant: its tracks and media state come from the local devices and screen. */
-export class LocalParticipant extends Participant {
+export class LocalParticipant extends Participant<LocalParticipantEvents> {
   readonly isLocal = true;
+  speakingWhileMuted = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -91,6 +106,12 @@ export class LocalParticipant extends Participant {
       offTrack();
       offChange();
     };
+  }
+
+  setSpeakingWhileMuted(speaking: boolean): void {
+    if (this.speakingWhileMuted === speaking) return;
+    this.speakingWhileMuted = speaking;
+    this.emit('speaking-while-muted', speaking);
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestGrid } from './grid.js';
+import { bestGrid, callGrid } from './grid.js';
 
 describe('bestGrid', () => {
   it('uses one big tile for one person', () => {
@@ -24,5 +24,22 @@ describe('bestGrid', () => {
 
   it('chooses a 3x3 grid for nine people on a 16:9 screen', () => {
     expect(bestGrid(9, 1920, 1080)).toMatchObject({ columns: 3, rows: 3 });
+  });
+});
+
+describe('callGrid', () => {
+  it('on an upright phone: one column for two people, two columns from three, tiles filling the screen', () => {
+    expect(callGrid(2, 374, 700)).toMatchObject({ columns: 1, rows: 2, fill: true });
+    expect(callGrid(3, 374, 700)).toMatchObject({ columns: 2, rows: 2, fill: true });
+    expect(callGrid(5, 374, 700)).toMatchObject({ columns: 2, rows: 3, fill: true });
+    const four = callGrid(4, 374, 700);
+    expect(2 * four.tileWidth + 8).toBeLessThanOrEqual(374);
+    expect(2 * four.tileHeight + 8).toBeLessThanOrEqual(700);
+    expect(four.tileHeight).toBeGreaterThan(300);
+  });
+
+  it('elsewhere the 16:9 grid: two people side by side on a 1280x800 window', () => {
+    expect(callGrid(2, 1264, 700)).toMatchObject({ columns: 2, rows: 1, fill: false });
+    expect(callGrid(3, 900, 500).fill).toBe(false);
   });
 });

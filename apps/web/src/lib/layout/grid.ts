@@ -21,3 +21,31 @@ export function bestGrid(count: number, width: number, height: number, aspect = 
   }
   return { ...best, tileWidth: Math.floor(best.tileWidth), tileHeight: Math.floor(best.tileHeight) };
 }
+
+/** Below this width the call is laid out for a phone held upright. */
+export const PHONE_MAX_WIDTH = 640;
+
+export interface CallGridLayout extends GridLayout {
+  /** Tiles fill their cells (cropped) instead of keeping 16:9: a phone's screen is tall. */
+  fill: boolean;
+}
+
+/**
+ * The layout of the call's grid: on an upright phone, one column for one or two people and two
+ * columns from three on, tiles filling the screen (an odd last tile spans both columns, so no cell
+ * stays empty); elsewhere the 16:9 grid with the largest tiles.
+ */
+export function callGrid(count: number, width: number, height: number, gap = 8): CallGridLayout {
+  if (width <= PHONE_MAX_WIDTH && height > width) {
+    const columns = count >= 3 ? 2 : 1;
+    const rows = Math.ceil(Math.max(1, count) / columns);
+    return {
+      columns,
+      rows,
+      tileWidth: Math.floor((width - gap * (columns - 1)) / columns),
+      tileHeight: Math.floor((height - gap * (rows - 1)) / rows),
+      fill: true,
+    };
+  }
+  return { ...bestGrid(count, width, height, 16 / 9, gap), fill: false };
+}

@@ -13,6 +13,7 @@ export class ParticipantState {
   connection = $state<RTCPeerConnectionState>('new');
   health = $state<LinkHealth>('connecting');
   hand = $state<number | null>(null);
+  speaking = $state(false);
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(readonly participant: Participant | RemoteParticipant) {
@@ -25,6 +26,7 @@ export class ParticipantState {
       on('name', (name) => (this.name = name)),
       on('media', (media) => (this.media = media)),
       on('hand', (hand) => (this.hand = hand)),
+      on('speaking', (speaking) => (this.speaking = speaking)),
       on('track', ({ source, track }) => (this.tracks = { ...this.tracks, [source]: track })),
     );
     if (!participant.isLocal) {

@@ -124,6 +124,18 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     return this.iceRestarts.health;
   }
 
+  /**
+   * The level of the remote microphone as last received (0 to 1), from the RTP header extension the
+   * sender adds to every audio packet (RFC 6464). 0 when nothing arrived in the last second.
+   */
+  remoteAudioLevel(now = performance.now()): number {
+    const receiver = this.bySource.get('mic')?.receiver;
+    if (!receiver || this.closed) return 0;
+    const [latest] = receiver.getSynchronizationSources();
+    if (!latest || latest.audioLevel === undefined || now - latest.timestamp > 1_000) return 0;
+    return latest.audioLevel;
+  }
+
   get channelOpen(): boolean {
     return this.channel?.readyState === 'open';
   }
