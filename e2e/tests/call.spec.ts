@@ -31,9 +31,9 @@ test('three people join at the same moment and each decodes video and receives a
   const [ada, bob, cy] = people as [Person, Person, Person];
 
   // Mute: the others see the muted icon on Ada's tile.
-  await ada.page.getByRole('button', { name: 'Mute microphone' }).click();
+  await ada.page.getByRole('button', { name: 'Mute', exact: true, pressed: false }).click();
   for (const other of [bob, cy]) await expect(tileOf(other, 'Ada').getByTestId('muted')).toBeVisible();
-  await ada.page.getByRole('button', { name: 'Unmute microphone' }).click();
+  await ada.page.getByRole('button', { name: 'Mute', exact: true, pressed: true }).click();
   for (const other of [bob, cy]) await expect(tileOf(other, 'Ada').getByTestId('muted')).toBeHidden();
 
   // Camera off: the track really ends and the others see the placeholder; on again: frames flow again.
@@ -42,7 +42,7 @@ test('three people join at the same moment and each decodes video and receives a
     const video = document.querySelector<HTMLVideoElement>('figure.tile.self[data-source="camera"] video');
     (window as unknown as { cameraTrack: MediaStreamTrack | undefined }).cameraTrack = (video?.srcObject as MediaStream).getVideoTracks()[0];
   });
-  await ada.page.getByRole('button', { name: 'Turn camera off' }).click();
+  await ada.page.getByRole('button', { name: 'Camera off', pressed: false }).click();
   for (const other of [bob, cy]) await expect(tileOf(other, 'Ada').getByTestId('camera-off')).toBeVisible();
   await expect
     .poll(() =>
@@ -55,18 +55,18 @@ test('three people join at the same moment and each decodes video and receives a
       })),
     )
     .toEqual({ ended: 'ended', videoSenders: [0, 0] });
-  await ada.page.getByRole('button', { name: 'Turn camera on' }).click();
+  await ada.page.getByRole('button', { name: 'Camera off', pressed: true }).click();
   for (const other of [bob, cy]) {
     await expect(tileOf(other, 'Ada').getByTestId('camera-off')).toBeHidden();
     await expectVideoFlowing(other, 'Ada');
   }
 
   // Leaving: gone from the others' grids within 2 seconds.
-  await cy.page.getByRole('button', { name: 'Leave' }).click();
+  await cy.page.getByRole('button', { name: 'Leave call' }).click();
   for (const other of [ada, bob]) await expect(tileOf(other, 'Cy')).toHaveCount(0, { timeout: 2_000 });
 
   // A late joiner sees everyone, with their current media state.
-  await bob.page.getByRole('button', { name: 'Mute microphone' }).click();
+  await bob.page.getByRole('button', { name: 'Mute', exact: true, pressed: false }).click();
   const dee = await join(browser, room, 'Dee');
   await expectFullMesh([ada, bob, dee]);
   await expectVideoFlowing(dee, 'Ada');

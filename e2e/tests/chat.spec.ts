@@ -6,7 +6,7 @@ const messages = (person: Person) => person.page.getByRole('list', { name: 'Mess
 
 async function openChat(person: Person): Promise<void> {
   await chatButton(person).click();
-  await expect(person.page.getByRole('complementary', { name: 'Chat' })).toBeVisible();
+  await expect(person.page.getByRole('dialog', { name: 'Chat' })).toBeVisible();
 }
 
 async function say(person: Person, text: string): Promise<void> {
@@ -43,7 +43,7 @@ test('chat goes browser to browser: names and times, links as text, unread count
   await expect(messages(ada).first().locator('.sender')).toHaveText('You');
 
   // Cy has the chat closed: an unread count on the button, and a polite announcement.
-  await expect(chatButton(cy)).toHaveAccessibleName('Chat 1 unread');
+  await expect(chatButton(cy)).toHaveAccessibleName('Chat, 1 unread');
   await expect(cy.page.locator('[aria-live="polite"]')).toContainText('New message from Ada: Look <b>here</b>');
   await openChat(cy);
   await expect(chatButton(cy)).toHaveAccessibleName('Chat');
@@ -71,7 +71,7 @@ test('chat goes browser to browser: names and times, links as text, unread count
 
   // Escape closes the panel.
   await dee.page.getByRole('textbox', { name: 'Message' }).press('Escape');
-  await expect(dee.page.getByRole('complementary', { name: 'Chat' })).toHaveCount(0);
+  await expect(dee.page.getByRole('dialog', { name: 'Chat' })).toHaveCount(0);
   expectNoErrors(people);
   await closeAll(people);
 });

@@ -37,7 +37,7 @@ test('raised hands: seen by everyone in the order they went up, by a late joiner
 
   // Leaving is announced too (at once after an explicit leave; if a starved page's leave is lost in a
   // reconnect, after the server's 30 s grace period).
-  await cy.page.getByRole('button', { name: 'Leave' }).click();
+  await cy.page.getByRole('button', { name: 'Leave call' }).click();
   await expect(announcements(ada)).toHaveText('Cy left', { timeout: 40_000 });
   expectNoErrors(people);
   await closeAll(people);

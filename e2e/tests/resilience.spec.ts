@@ -43,7 +43,7 @@ test('a dropped signaling connection resumes as the same participant: no leave, 
   await expectVideoFlowing(ada, 'Bob');
   await expectVideoFlowing(bob, 'Cy');
   // After the resume, the pair can still negotiate: a camera off/on round trip is seen by the others.
-  await bob.page.getByRole('button', { name: 'Mute microphone' }).click();
+  await bob.page.getByRole('button', { name: 'Mute', exact: true, pressed: false }).click();
   for (const other of [ada, cy]) await expect(tileOf(other, 'Bob').getByTestId('muted')).toBeVisible();
   expectNoErrors(people);
   await closeAll(people);

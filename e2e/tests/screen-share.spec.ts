@@ -62,8 +62,8 @@ test('sharing a screen: others decode it at full width without any renegotiation
   expect(await totalNegotiations(people), 'no offer or answer on any link').toBe(negotiationsBefore);
 
   // Mute and camera off while presenting: the screen keeps flowing.
-  await ada.page.getByRole('button', { name: 'Mute microphone' }).click();
-  await ada.page.getByRole('button', { name: 'Turn camera off' }).click();
+  await ada.page.getByRole('button', { name: 'Mute', exact: true, pressed: false }).click();
+  await ada.page.getByRole('button', { name: 'Camera off', pressed: false }).click();
   await expect(tileOf(bob, 'Ada').getByTestId('camera-off')).toBeVisible();
   await expectScreenFlowing(bob, 'Ada');
 

@@ -9,6 +9,7 @@ import { createLogger, PinoNestLogger } from './logging/logger.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { connectRedis } from './redis/redis.module.js';
 import { SignalingIoAdapter } from './signaling/signaling.io-adapter.js';
+import { appForUndecodablePaths } from './web/undecodable-path.js';
 
 /**
  * The web client's Content-Security-Policy: only its own scripts, styles and connections (same-origin
@@ -62,6 +63,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     response.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), speaker-selection=(self), display-capture=(self), geolocation=()');
     next();
   });
+  const brokenLinks = config.webDist === '' ? undefined : appForUndecodablePaths(config.webDist);
+  if (brokenLinks) app.use(brokenLinks);
   app.enableShutdownHooks();
   return app;
 }

@@ -80,6 +80,8 @@ export const IceCandidateSchema = z.strictObject({
 export const ErrorPayloadSchema = z.strictObject({
   code: z.enum(ERROR_CODES),
   message: z.string(),
+  /** With `room_full`: how many people the room holds, so the page can say so. */
+  roomSize: z.number().int().positive().optional(),
 });
 
 // ---- client -> server ----
@@ -180,8 +182,7 @@ export const ServerShutdownSchema = z.strictObject({
 
 export const SignalErrorSchema = z.strictObject({
   event: z.string().max(64),
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
+  ...ErrorPayloadSchema.shape,
 });
 
 export type MediaState = z.infer<typeof MediaStateSchema>;

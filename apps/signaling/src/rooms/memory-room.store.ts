@@ -87,7 +87,7 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
   }
 
   private admit({ roomId, name, media, connection }: Admission, room: Room): Seat {
-    if (room.members.size >= this.config.maxRoomSize) throw new ProtocolError('room_full');
+    if (room.members.size >= this.config.maxRoomSize) throw new ProtocolError('room_full', { roomSize: this.config.maxRoomSize });
     const self: Participant = { id: newParticipantId(), name, media: { ...media }, hand: null };
     const others = this.participantsOf(room);
     const resumeToken = newResumeToken();

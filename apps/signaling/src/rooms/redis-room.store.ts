@@ -227,7 +227,7 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
         admission.connection, String(LEASE_MS), String(this.config.maxRoomSize), mode, hash,
       ]);
       if (result === 'retry') continue;
-      if (result === 'full') throw new ProtocolError('room_full');
+      if (result === 'full') throw new ProtocolError('room_full', { roomSize: this.config.maxRoomSize });
       if (result === 'not_protected') throw new ProtocolError('room_not_protected');
       const everyone = await this.roster(roomId);
       const self = everyone.find((p) => p.id === id) ?? { id, name: admission.name, media: { ...admission.media }, hand: null };

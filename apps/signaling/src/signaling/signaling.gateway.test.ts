@@ -136,7 +136,7 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     for (const name of ['A', 'B', 'C']) await server.participant('room-a', name);
     const fourth = await server.connect();
     const response = await server.join(fourth, 'room-a', 'D');
-    expect(response).toMatchObject({ ok: false, error: { code: 'room_full', message: 'This room is full.' } });
+    expect(response).toMatchObject({ ok: false, error: { code: 'room_full', message: 'This room is full.', roomSize: 3 } });
     // A refused client can still join another room.
     expect(await server.join(fourth, 'room-b', 'D')).toMatchObject({ ok: true });
   });

@@ -26,4 +26,9 @@ describe('room ids', () => {
     expect(roomIdFromPath('/x/abc')).toBeUndefined();
     expect(roomIdFromPath('/r/')).toBeUndefined();
   });
+
+  it('treats a link with broken percent-encoding as no room link, without throwing', () => {
+    expect(roomIdFromPath('/r/%E0%A4%A')).toBeUndefined();
+    expect(roomIdFromPath('/r/%zz')).toBeUndefined();
+  });
 });

@@ -26,6 +26,12 @@ export function roomIdFromName(name: string): string | undefined {
 export function roomIdFromPath(path: string): string | undefined {
   const match = /^\/r\/([^/]+)\/?$/.exec(path);
   if (!match?.[1]) return undefined;
-  const id = decodeURIComponent(match[1]);
+  let id: string;
+  try {
+    id = decodeURIComponent(match[1]);
+  } catch {
+    // Broken percent-encoding (a link cut short when pasted): not a room link.
+    return undefined;
+  }
   return RoomIdSchema.safeParse(id).success ? id : undefined;
 }

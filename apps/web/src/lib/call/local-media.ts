@@ -127,7 +127,9 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.cameraOn = on;
     if (!on) {
       // Stopping the track turns the camera light off; senders get `null` and keep their transceiver.
-      this.adopt('camera', null);
+      if (this.tracks.camera) this.adopt('camera', null);
+      // No track to drop (the camera is blocked or missing): the wish alone changed.
+      else this.emit('change', undefined);
       return;
     }
     if (!this.tracks.camera) await this.acquire('camera');

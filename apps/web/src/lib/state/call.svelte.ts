@@ -23,6 +23,12 @@ export class CallState {
   remotes = $state.raw<ParticipantState[]>([]);
   /** The latest event worth telling a screen-reader user (a polite live region reads it). */
   announcement = $state('');
+  /** You are speaking while muted: nobody hears you, and the call says so. */
+  speakingWhileMuted = $state(false);
+  /** Whether the list of people is open (the chat's own state says whether the chat is). */
+  peopleOpen = $state(false);
+  /** The tile you pinned (a local choice): it gets the large area. */
+  pinned = $state.raw<{ id: string; source: 'camera' | 'screen' } | null>(null);
   /** Unsubscribers per remote participant: bookkeeping, never rendered, so not reactive. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly watching = new Map<RemoteParticipant, () => void>();
@@ -47,7 +53,9 @@ export class CallState {
       this.watching.get(remote)?.();
       this.watching.delete(remote);
       if (this.status === 'joined') this.announce(`${remote.name} left`);
+      if (this.pinned?.id === remote.id) this.pinned = null;
     });
+    this.call.local.on('speaking-while-muted', (speaking) => (this.speakingWhileMuted = speaking));
     this.chat.chat.on('message', (message) => {
       if (!message.own && !this.chat.open) this.announce(`New message from ${message.name}: ${message.text}`);
     });
@@ -55,6 +63,21 @@ export class CallState {
 
   join(): Promise<void> {
     return this.call.join();
+  }
+
+  /** Chat and the list of people share the side of the call: opening one closes the other. */
+  togglePanel(panel: 'chat' | 'people'): void {
+    if (panel === 'chat') {
+      this.chat.toggle();
+      if (this.chat.open) this.peopleOpen = false;
+    } else {
+      this.peopleOpen = !this.peopleOpen;
+      if (this.peopleOpen) this.chat.close();
+    }
+  }
+
+  togglePin(id: string, source: 'camera' | 'screen'): void {
+    this.pinned = this.pinned?.id === id && this.pinned.source === source ? null : { id, source };
   }
 
   toggleHand(): void {

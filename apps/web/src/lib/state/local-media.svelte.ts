@@ -12,6 +12,8 @@ export interface LocalMediaView {
   hasAudio: boolean;
   hasVideo: boolean;
   problems: string[];
+  /** Why the microphone or camera cannot be used (blocked, missing, busy), while it has no track. */
+  unavailable: { mic: string | undefined; camera: string | undefined };
   cameras: DeviceOption[];
   microphones: DeviceOption[];
   speakers: DeviceOption[];
@@ -68,7 +70,7 @@ export class LocalMediaState {
   private snapshot(media: LocalMedia | undefined): LocalMediaView {
     if (!media) {
       return {
-        cameraTrack: null, sharingScreen: false, micOn: true, cameraOn: true, hasAudio: false, hasVideo: false, problems: [],
+        cameraTrack: null, sharingScreen: false, micOn: true, cameraOn: true, hasAudio: false, hasVideo: false, problems: [], unavailable: { mic: undefined, camera: undefined },
         cameras: [], microphones: [], speakers: [], camera: undefined, microphone: undefined, speaker: undefined,
       };
     }
@@ -80,6 +82,10 @@ export class LocalMediaState {
       hasAudio: media.tracks.mic !== null,
       hasVideo: media.tracks.camera !== null,
       problems: Object.values(media.problems).filter((p): p is string => typeof p === 'string'),
+      unavailable: {
+        mic: media.tracks.mic ? undefined : media.problems.mic,
+        camera: media.tracks.camera ? undefined : media.problems.camera,
+      },
       cameras: media.options('videoinput'),
       microphones: media.options('audioinput'),
       speakers: media.options('audiooutput'),
