@@ -26,7 +26,8 @@ test('the ninth person is told the room is full', async ({ browser }) => {
   }
   const ninth = await openLobby(browser, room, 'Ninth');
   await clickJoin(ninth);
-  await expect(ninth.page.getByRole('alert')).toHaveText('This room is full.');
+  await expect(ninth.page.getByRole('alert')).toHaveText('This room is full: 8 people are in it, the most a call here can have.');
+  await expect(ninth.page.getByRole('button', { name: 'Start a new room' })).toBeVisible();
   await expect(ninth.page.getByRole('button', { name: 'Join' })).toBeEnabled();
 
   // When a seat frees up (an explicit leave; a dropped connection keeps its seat during the resume

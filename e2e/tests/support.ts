@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import { installObserver } from './observe.js';
 
 /** One person in a call: a browser context of its own, with its console watched for errors. */
@@ -18,11 +18,13 @@ export interface OpenOptions {
   init?: () => void;
   /** Another server than the suite's own (a test's own process, or a balancer). */
   baseURL?: string;
+  /** A phone's viewport and touch screen, for instance. */
+  context?: BrowserContextOptions;
 }
 
 export async function openLobby(browser: Browser, roomId: string, name: string, options: OpenOptions = {}): Promise<Person> {
   const { init, baseURL } = options;
-  const context = await browser.newContext(baseURL ? { baseURL } : {});
+  const context = await browser.newContext({ ...options.context, ...(baseURL ? { baseURL } : {}) });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -51,8 +53,8 @@ export async function waitJoined(person: Person): Promise<void> {
   await expect(person.page.locator('main.call[aria-busy="false"]')).toBeVisible({ timeout: 15_000 });
 }
 
-export async function join(browser: Browser, roomId: string, name: string, baseURL?: string): Promise<Person> {
-  const person = await openLobby(browser, roomId, name, { baseURL });
+export async function join(browser: Browser, roomId: string, name: string, options: OpenOptions | string = {}): Promise<Person> {
+  const person = await openLobby(browser, roomId, name, typeof options === 'string' ? { baseURL: options } : options);
   await clickJoin(person);
   await waitJoined(person);
   return person;
@@ -183,4 +185,27 @@ export function expectNoErrors(people: Person[], expected?: RegExp): void {
 
 export async function closeAll(people: Person[]): Promise<void> {
   await Promise.all(people.map((person) => person.context.close()));
+}
+
+/** A phone held upright (iPhone 12-sized), with touch. */
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
+/**
+ * Presses Tab until the focused element has the accessible name `name` (at most 40 times): how a
+ * keyboard user reaches a control. Fails if it is never reached.
+ */
+export async function tabTo(page: Page, name: string | RegExp, key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press(key);
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element) return '';
+      const labelled = element.getAttribute('aria-labelledby');
+      const byId = labelled ? document.getElementById(labelled)?.textContent : undefined;
+      const byLabel = element.id ? document.querySelector(`label[for="${element.id}"]`)?.textContent : undefined;
+      return (element.getAttribute('aria-label') ?? byId ?? byLabel ?? element.textContent ?? '').trim();
+    });
+    if (typeof name === 'string' ? focused === name : name.test(focused)) return;
+  }
+  throw new Error(`Tab never reached ${String(name)}`);
 }

@@ -12,6 +12,8 @@ export interface LocalMediaView {
   hasAudio: boolean;
   hasVideo: boolean;
   problems: string[];
+  /** The same problems with the source each is about (the page gives each an id to point at). */
+  problemsBySource: { source: 'mic' | 'camera' | 'screen'; text: string }[];
   /** Why the microphone or camera cannot be used (blocked, missing, busy), while it has no track. */
   unavailable: { mic: string | undefined; camera: string | undefined };
   cameras: DeviceOption[];
@@ -70,7 +72,7 @@ export class LocalMediaState {
   private snapshot(media: LocalMedia | undefined): LocalMediaView {
     if (!media) {
       return {
-        cameraTrack: null, sharingScreen: false, micOn: true, cameraOn: true, hasAudio: false, hasVideo: false, problems: [], unavailable: { mic: undefined, camera: undefined },
+        cameraTrack: null, sharingScreen: false, micOn: true, cameraOn: true, hasAudio: false, hasVideo: false, problems: [], problemsBySource: [], unavailable: { mic: undefined, camera: undefined },
         cameras: [], microphones: [], speakers: [], camera: undefined, microphone: undefined, speaker: undefined,
       };
     }
@@ -82,6 +84,10 @@ export class LocalMediaState {
       hasAudio: media.tracks.mic !== null,
       hasVideo: media.tracks.camera !== null,
       problems: Object.values(media.problems).filter((p): p is string => typeof p === 'string'),
+      problemsBySource: (['mic', 'camera', 'screen'] as const).flatMap((source) => {
+        const text = media.problems[source];
+        return text ? [{ source, text }] : [];
+      }),
       unavailable: {
         mic: media.tracks.mic ? undefined : media.problems.mic,
         camera: media.tracks.camera ? undefined : media.problems.camera,
