@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
 import { installObserver } from './observe.js';
-import { closeAll, expectFullMesh, join, openLobby, PHONE, tabTo, uniqueRoom, type Person } from './support.js';
+import { closeAll, expect, expectFullMesh, join, openLobby, type Person, PHONE, tabTo, test, uniqueRoom } from './support.js';
 
 /** Serious and critical axe violations on the page as it is now, described for the report. */
 async function seriousViolations(page: Page, where: string): Promise<string[]> {

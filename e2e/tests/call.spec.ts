@@ -1,18 +1,19 @@
-import { expect, test } from '@playwright/test';
 import {
   clickJoin,
   closeAll,
+  expect,
   expectAudioFlowing,
   expectFullMesh,
   expectNoErrors,
   expectVideoFlowing,
   join,
   openLobby,
+  type Person,
   remoteIds,
+  test,
   tileOf,
   uniqueRoom,
   waitJoined,
-  type Person,
 } from './support.js';
 
 test('three people join at the same moment and each decodes video and receives audio from the other two', async ({ browser }) => {

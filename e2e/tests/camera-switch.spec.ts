@@ -1,16 +1,17 @@
-import { expect, test } from '@playwright/test';
 import {
   clickJoin,
   closeAll,
+  expect,
   expectFullMesh,
   expectNoErrors,
   expectVideoFlowing,
   join,
   negotiations,
   openLobby,
+  type Person,
+  test,
   uniqueRoom,
   waitJoined,
-  type Person,
 } from './support.js';
 
 const negotiationTotal = negotiations;

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { closeAll, expectFullMesh, expectNoErrors, join, uniqueRoom, type Person } from './support.js';
+import { closeAll, expect, expectFullMesh, expectNoErrors, join, type Person, test, uniqueRoom } from './support.js';
 
 const chatButton = (person: Person) => person.page.getByRole('button', { name: /^Chat/ });
 const messages = (person: Person) => person.page.getByRole('list', { name: 'Messages' }).getByRole('listitem');

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { closeAll, expectFullMesh, expectNoErrors, join, tileOf, uniqueRoom, type Person } from './support.js';
+import { closeAll, expect, expectFullMesh, expectNoErrors, join, type Person, test, tileOf, uniqueRoom } from './support.js';
 
 const raiseHand = (person: Person) => person.page.getByRole('button', { name: 'Raise hand' });
 const announcements = (person: Person) => person.page.locator('[aria-live="polite"]');

@@ -1,5 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { closeAll, expectFullMesh, join, PHONE, uniqueRoom, type Person } from './support.js';
+import { type Locator, type Page } from '@playwright/test';
+import { closeAll, expect, expectFullMesh, join, type Person, PHONE, test, uniqueRoom } from './support.js';
 
 async function box(locator: Locator) {
   const b = await locator.boundingBox();

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { closeAll, expectFullMesh, join, openLobby, uniqueRoom, waitJoined } from './support.js';
+import { closeAll, expect, expectFullMesh, join, openLobby, test, uniqueRoom, waitJoined } from './support.js';
 
 test('the lobby: the whole picture uncropped, "You" without a name, a live microphone meter, blocked devices shown disabled with the reason', async ({ browser }) => {
   const ada = await openLobby(browser, uniqueRoom('lobby'), '');

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { closeAll, expectFullMesh, expectNoErrors, join, screenOf, tileOf, uniqueRoom, type Person } from './support.js';
+import { closeAll, expect, expectFullMesh, expectNoErrors, join, type Person, screenOf, test, tileOf, uniqueRoom } from './support.js';
 
 test('pin a tile to the large area (a local choice), full screen a tile, picture-in-picture where supported', async ({ browser }) => {
   const room = uniqueRoom('pin');

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { closeAll, expectFullMesh, expectNoErrors, join, tileOf, uniqueRoom, type Person } from './support.js';
+import { closeAll, expect, expectFullMesh, expectNoErrors, join, type Person, test, tileOf, uniqueRoom } from './support.js';
 
 test('reactions float over the sender’s tile at everyone’s for about 3 s, a few per second at most', async ({ browser }) => {
   const room = uniqueRoom('react');

@@ -1,19 +1,20 @@
-import { expect, test } from '@playwright/test';
 import { RedisProcess, ServerProcess } from './server-process.js';
 import { TcpBalancer } from './tcp-balancer.js';
 import {
   closeAll,
   connectedPeers,
   dropSignaling,
+  expect,
   expectFullMesh,
   expectNoErrors,
   expectVideoFlowing,
   inbound,
   join,
+  type Person,
   remoteIds,
+  test,
   tileOf,
   uniqueRoom,
-  type Person,
 } from './support.js';
 
 const participantIds = remoteIds;

@@ -1,8 +1,7 @@
-import { expect, test } from '@playwright/test';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '@meshmeet/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { BASE_URL } from '../playwright.config.js';
-import { clickJoin, closeAll, openLobby, uniqueRoom, waitJoined } from './support.js';
+import { clickJoin, closeAll, expect, openLobby, test, uniqueRoom, waitJoined } from './support.js';
 
 test('the ninth person is told the room is full', async ({ browser }) => {
   const room = uniqueRoom();

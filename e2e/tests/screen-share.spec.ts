@@ -1,18 +1,19 @@
-import { expect, test } from '@playwright/test';
 import {
   closeAll,
   dropSignaling,
+  expect,
   expectFullMesh,
   expectNoErrors,
   expectVideoFlowing,
   inboundSource,
   join,
   negotiations,
+  type Person,
   screenOf,
+  test,
   tileOf,
   uniqueRoom,
   waitJoined,
-  type Person,
 } from './support.js';
 
 /** Keeps decoding new frames of `from`'s screen, at least `minWidth` wide. */

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { clickJoin, closeAll, expectFullMesh, expectNoErrors, expectVideoFlowing, openLobby, uniqueRoom, waitJoined } from './support.js';
+import { clickJoin, closeAll, expect, expectFullMesh, expectNoErrors, expectVideoFlowing, openLobby, test, uniqueRoom, waitJoined } from './support.js';
 
 test('the app is served with a strict Content-Security-Policy and a call works under it', async ({ browser, page }) => {
   const response = await page.goto('/');

@@ -1,10 +1,9 @@
-import { expect, test } from '@playwright/test';
-import { closeAll, expectFullMesh, expectNoErrors, join, tileOf, uniqueRoom, type Person } from './support.js';
+import { closeAll, expect, expectFullMesh, expectNoErrors, join, type Person, test, tileOf, uniqueRoom } from './support.js';
 
 test('keyboard shortcuts: M, V, C, P, H and ? (a list that can turn them off); nothing while typing; tooltips name them', async ({ browser }) => {
   const room = uniqueRoom('keys');
-  const people = [await join(browser, room, 'Ada'), await join(browser, room, 'Bob')];
-  const [ada, bob] = people as [Person, Person];
+  const people = [await join(browser, room, 'Ada'), await join(browser, room, 'Bob'), await join(browser, room, 'Cy')];
+  const [ada, bob, cy] = people as [Person, Person, Person];
   await expectFullMesh(people);
   const mute = ada.page.getByRole('button', { name: 'Mute', exact: true });
 
@@ -15,7 +14,7 @@ test('keyboard shortcuts: M, V, C, P, H and ? (a list that can turn them off); n
 
   await ada.page.keyboard.press('m');
   await expect(mute).toHaveAttribute('aria-pressed', 'true');
-  await expect(tileOf(bob, 'Ada').getByTestId('muted')).toBeVisible();
+  for (const other of [bob, cy]) await expect(tileOf(other, 'Ada').getByTestId('muted')).toBeVisible();
   await ada.page.keyboard.press('m');
   await expect(mute).toHaveAttribute('aria-pressed', 'false');
 
@@ -26,7 +25,7 @@ test('keyboard shortcuts: M, V, C, P, H and ? (a list that can turn them off); n
   await expect(tileOf(bob, 'Ada').getByTestId('camera-off')).toBeHidden();
 
   await ada.page.keyboard.press('h');
-  await expect(tileOf(bob, 'Ada').getByTestId('hand')).toBeVisible();
+  for (const other of [bob, cy]) await expect(tileOf(other, 'Ada').getByTestId('hand')).toBeVisible();
   await ada.page.keyboard.press('h');
   await expect(tileOf(bob, 'Ada').getByTestId('hand')).toHaveCount(0);
 

@@ -1,5 +1,21 @@
-import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import { installObserver } from './observe.js';
+
+/**
+ * Playwright's `test`, which also closes every browser context a test opened, even when it fails:
+ * people left in a call after a failure would load the 2 cores and starve the tests after it.
+ */
+export const test = base.extend<{ closeLeftoverContexts: void }>({
+  closeLeftoverContexts: [
+    async ({ browser }, use) => {
+      const before = new Set(browser.contexts());
+      await use();
+      await Promise.all(browser.contexts().filter((context) => !before.has(context)).map((context) => context.close()));
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 /** One person in a call: a browser context of its own, with its console watched for errors. */
 export interface Person {

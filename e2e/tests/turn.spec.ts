@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
 import { ServerProcess } from './server-process.js';
-import { closeAll, expectFullMesh, expectNoErrors, expectVideoFlowing, join, remoteIds, uniqueRoom, type Person } from './support.js';
+import { closeAll, expect, expectFullMesh, expectNoErrors, expectVideoFlowing, join, type Person, remoteIds, test, uniqueRoom } from './support.js';
 
 const TURN_PORT = 34_781;
 const SECRET = 'e2e-turn-secret-0123456789abcdef';
