@@ -53,3 +53,27 @@ describe('reactions', () => {
     expect(parsePeerMessage('{"v":1,"type":"reaction","emoji":"<script>"}')).toEqual({ ok: false, reason: 'invalid' });
   });
 });
+
+describe('view hints', () => {
+  const view = (camera: unknown, screen: unknown = null) => parsePeerMessage(JSON.stringify({ v: 1, type: 'view', camera, screen }));
+
+  it('accepts a size and priority per source, or null for a video not shown', () => {
+    const camera = { width: 640, height: 360, priority: 'normal' };
+    expect(view(camera)).toEqual({ ok: true, message: { v: 1, type: 'view', camera, screen: null } });
+    expect(view(null, { width: 1920, height: 1080, priority: 'high' }).ok).toBe(true);
+  });
+
+  it('refuses sizes that are not whole positive pixels within 8K, unknown priorities and extra fields', () => {
+    for (const camera of [
+      { width: 0, height: 360, priority: 'normal' },
+      { width: 640.5, height: 360, priority: 'normal' },
+      { width: 100_000, height: 360, priority: 'normal' },
+      { width: 640, height: 360, priority: 'urgent' },
+      { width: 640, height: 360, priority: 'normal', bitrate: 10_000_000 },
+      { width: '640', height: 360, priority: 'normal' },
+    ]) {
+      expect(view(camera)).toEqual({ ok: false, reason: 'invalid' });
+    }
+    expect(parsePeerMessage('{"v":1,"type":"view","camera":null}')).toEqual({ ok: false, reason: 'invalid' });
+  });
+});

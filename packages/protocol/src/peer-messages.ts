@@ -32,7 +32,27 @@ export type Reaction = (typeof REACTIONS)[number];
 /** An emoji that floats over the sender's tile for a few seconds at everyone's. */
 const ReactionSchema = z.strictObject({ v: z.literal(PEER_PROTOCOL_VERSION), type: z.literal('reaction'), emoji: z.enum(REACTIONS) });
 
-export const PeerMessageSchema = z.discriminatedUnion('type', [PingSchema, PongSchema, ChatSchema, ReactionSchema]);
+/**
+ * How a receiver shows one of the sender's videos: the device pixels of its tile, and whether it is
+ * featured there (pinned, presented, or the person speaking). `null`: not shown at all (another page of
+ * the grid, a hidden tab, a minimised window). The sender sizes that link's encoding to it.
+ */
+const ViewHintSchema = z.strictObject({
+  width: z.int().min(1).max(7_680),
+  height: z.int().min(1).max(4_320),
+  priority: z.enum(['high', 'normal']),
+});
+export type ViewHintMessage = z.infer<typeof ViewHintSchema>;
+
+/** The receiver's view of the sender's camera and screen (the mesh form of LiveKit's adaptiveStream). */
+const ViewSchema = z.strictObject({
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  type: z.literal('view'),
+  camera: ViewHintSchema.nullable(),
+  screen: ViewHintSchema.nullable(),
+});
+
+export const PeerMessageSchema = z.discriminatedUnion('type', [PingSchema, PongSchema, ChatSchema, ReactionSchema, ViewSchema]);
 export type PeerMessage = z.infer<typeof PeerMessageSchema>;
 export type PeerMessageType = PeerMessage['type'];
 

@@ -10,6 +10,8 @@ import { videoEncodingFor } from '../webrtc/video-encoding.js';
 import type { LocalMedia } from './local-media.js';
 import { LocalParticipant, RemoteParticipant } from './participant.js';
 import { SpeakingMonitor } from './speaking-monitor.js';
+import { VideoAdaptation, type VideoLimit } from './video-adaptation.js';
+import { ViewReporter } from './view-hints.js';
 
 export type CallStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
 
@@ -19,7 +21,20 @@ export interface CallEvents extends Record<string, unknown> {
   'participant-left': RemoteParticipant;
   /** A valid data-channel message from a remote participant (chat, reactions, …). */
   'peer-message': { from: RemoteParticipant; message: PeerMessage };
+  /** What holds our own video back changed (shown as "your video is reduced"). */
+  'video-limit': VideoLimit;
 }
+
+export interface CallOptions {
+  /**
+   * Size every link's video to what its receiver shows and what our uplink and CPU carry (default).
+   * Off: fixed steps by room size, for comparison in the capacity benchmark.
+   */
+  adaptive?: boolean;
+}
+
+/** How often each link's statistics are read (and the adaptation revisited). */
+const STATS_EVERY_MS = 1_000;
 
 const log = createLogger('call');
 
@@ -42,6 +57,10 @@ export class Call extends Emitter<CallEvents> {
   private resumeToken: string | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly speaking: SpeakingMonitor;
+  /** Tells each remote how large we show their videos (their sender sizes its encoding to it). */
+  readonly views: ViewReporter;
+  private readonly adaptation: VideoAdaptation | undefined;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     readonly signaling: SignalingClient,
@@ -50,10 +69,16 @@ export class Call extends Emitter<CallEvents> {
     name: string,
     /** Kept for rejoining after a reconnect; never shown or logged. */
     private readonly passcode?: string,
+    options: CallOptions = {},
   ) {
     super();
     this.local = new LocalParticipant(name, media);
     this.speaking = new SpeakingMonitor(media, this.local, () => this.remotes.values());
+    this.views = new ViewReporter((id, view) => this.remotes.get(id)?.send({ v: 1, type: 'view', ...view }));
+    if (options.adaptive !== false) {
+      this.adaptation = new VideoAdaptation(media, () => this.remotes.values(), (limit) => this.emit('video-limit', limit));
+      this.unsubscribe.push(media.on('track', () => void this.adaptation?.update()));
+    }
     this.unsubscribe.push(
       signaling.on('participant-joined', ({ participant }) => this.addRemote(participant, false)),
       signaling.on('participant-left', ({ id }) => this.removeRemote(id)),
@@ -107,6 +132,8 @@ export class Call extends Emitter<CallEvents> {
     if (this.status === 'joined') this.signaling.leave();
     this.removeAllRemotes();
     this.speaking.stop();
+    clearInterval(this.statsTimer);
+    this.views.close();
     for (const off of this.unsubscribe) off();
     this.signaling.disconnect();
     this.local.dispose();
@@ -186,14 +213,27 @@ export class Call extends Emitter<CallEvents> {
       if (state === 'connected') markOnce('meshmeet:first-peer-connected');
     });
     const remote = new RemoteParticipant(participant.id, participant.name, participant.media, participant.hand, link);
-    remote.on('message', (message) => this.emit('peer-message', { from: remote, message }));
+    remote.on('message', (message) => {
+      if (message.type === 'view') {
+        remote.setView({ camera: message.camera, screen: message.screen });
+        void this.adaptation?.update();
+      }
+      this.emit('peer-message', { from: remote, message });
+    });
+    remote.on('channel', (state) => {
+      if (state === 'open') this.views.resend(remote.id);
+    });
     this.remotes.set(participant.id, remote);
     this.adaptVideoToRoomSize();
     this.emit('participant-joined', remote);
   }
 
-  /** Every link sends less camera video as the mesh grows (see videoEncodingFor). */
+  /** Adaptive: the allocator revisits every link. Otherwise less camera video as the mesh grows (videoEncodingFor). */
   private adaptVideoToRoomSize(): void {
+    if (this.adaptation) {
+      void this.adaptation.update();
+      return;
+    }
     const encoding = videoEncodingFor(this.remotes.size);
     for (const remote of this.remotes.values()) void remote.link.setCameraEncoding(encoding);
   }
@@ -202,6 +242,7 @@ export class Call extends Emitter<CallEvents> {
     const remote = this.remotes.get(id);
     if (!remote) return;
     this.remotes.delete(id);
+    this.views.forget(id);
     remote.dispose();
     this.adaptVideoToRoomSize();
     this.emit('participant-left', remote);
@@ -257,10 +298,29 @@ export class Call extends Emitter<CallEvents> {
     this.setStatus('failed');
   }
 
+  /** Every link's statistics, once a second: quality icons, details, and the adaptation's inputs. */
+  private async readStats(): Promise<void> {
+    let cpuLimited = false;
+    await Promise.all(
+      [...this.remotes.values()].map(async (remote) => {
+        const stats = await remote.link.readStats().catch(() => undefined);
+        if (!stats) return;
+        remote.setStats(stats);
+        if (stats.outbound.camera?.limitation === 'cpu') cpuLimited = true;
+      }),
+    );
+    if (!this.adaptation) return;
+    this.adaptation.observeCpu(cpuLimited, performance.now());
+    await this.adaptation.update();
+  }
+
   private setStatus(status: CallStatus): void {
     if (this.status === status) return;
     this.status = status;
-    if (status === 'joined') this.speaking.start();
+    if (status === 'joined') {
+      this.speaking.start();
+      this.statsTimer ??= setInterval(() => void this.readStats(), STATS_EVERY_MS);
+    }
     this.emit('status', status);
   }
 }

@@ -1,6 +1,8 @@
 import { SOURCES, type MediaState, type PeerMessage, type Source } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
+import { gradeSample, QualityTracker, type LinkQuality, type LinkStats } from '../webrtc/link-stats.js';
 import type { LinkHealth, PeerLink } from '../webrtc/peer-link.js';
+import type { View } from './view-hints.js';
 import type { LocalMedia } from './local-media.js';
 
 /** Events every participant emits, one per kind of change. */
@@ -28,6 +30,14 @@ export interface RemoteParticipantEvents extends ParticipantEvents {
   message: PeerMessage;
   /** The link's data channel opened or closed. */
   channel: 'open' | 'closed';
+  /** This second's statistics of the link. */
+  stats: LinkStats;
+  /** The link's quality changed (with hysteresis). */
+  quality: LinkQuality;
+  /** How this participant shows our videos changed (their hint). */
+  view: View;
+  /** Our camera to them is paused: not even the smallest video fits their link (audio stays). */
+  'video-paused': boolean;
 }
 
 /** What a tile shows: one source of one participant (LiveKit's TrackReference, as small as we need). */
@@ -123,6 +133,12 @@ export class LocalParticipant extends Participant<LocalParticipantEvents> {
 /** Someone else in the call, reached over one PeerLink. */
 export class RemoteParticipant extends Participant<RemoteParticipantEvents> {
   readonly isLocal = false;
+  /** How they show our videos; undefined until they say. */
+  view: View | undefined;
+  stats: LinkStats | undefined;
+  /** Our camera to them is paused: not even the smallest video fits their link (audio stays). */
+  videoToThemPaused = false;
+  private readonly quality = new QualityTracker();
 
   constructor(
     id: string,
@@ -146,6 +162,27 @@ export class RemoteParticipant extends Participant<RemoteParticipantEvents> {
 
   get health(): LinkHealth {
     return this.link.health;
+  }
+
+  get linkQuality(): LinkQuality {
+    return this.quality.quality;
+  }
+
+  setView(view: View): void {
+    this.view = view;
+    this.emit('view', view);
+  }
+
+  setStats(stats: LinkStats): void {
+    this.stats = stats;
+    this.emit('stats', stats);
+    if (this.quality.update(gradeSample(stats, this.link.connectionState === 'connected'))) this.emit('quality', this.quality.quality);
+  }
+
+  setVideoToThemPaused(paused: boolean): void {
+    if (this.videoToThemPaused === paused) return;
+    this.videoToThemPaused = paused;
+    this.emit('video-paused', paused);
   }
 
   /** Sends a message straight to this participant (never through the server); false if it could not go. */

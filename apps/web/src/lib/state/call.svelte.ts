@@ -1,5 +1,5 @@
 import type { ErrorPayload } from '@meshmeet/protocol';
-import { Call, type CallStatus } from '../call/call.js';
+import { Call, type CallOptions, type CallStatus } from '../call/call.js';
 import { Chat } from '../call/chat.js';
 import { Reactions } from '../call/reactions.js';
 import type { LocalMedia } from '../call/local-media.js';
@@ -27,14 +27,16 @@ export class CallState {
   speakingWhileMuted = $state(false);
   /** Whether the list of people is open (the chat's own state says whether the chat is). */
   peopleOpen = $state(false);
+  /** What holds your own video back: your uplink or your computer (shown as a notice). */
+  videoLimit = $state<'none' | 'bandwidth' | 'cpu'>('none');
   /** The tile you pinned (a local choice): it gets the large area. */
   pinned = $state.raw<{ id: string; source: 'camera' | 'screen' } | null>(null);
   /** Unsubscribers per remote participant: bookkeeping, never rendered, so not reactive. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly watching = new Map<RemoteParticipant, () => void>();
 
-  constructor(signaling: SignalingClient, media: LocalMedia, roomId: string, name: string, passcode?: string) {
-    this.call = new Call(signaling, media, roomId, name, passcode);
+  constructor(signaling: SignalingClient, media: LocalMedia, roomId: string, name: string, passcode?: string, options: CallOptions = {}) {
+    this.call = new Call(signaling, media, roomId, name, passcode, options);
     this.local = new ParticipantState(this.call.local);
     this.chat = new ChatState(new Chat(this.call));
     this.reactions = new ReactionsState(new Reactions(this.call));
@@ -55,6 +57,7 @@ export class CallState {
       if (this.status === 'joined') this.announce(`${remote.name} left`);
       if (this.pinned?.id === remote.id) this.pinned = null;
     });
+    this.call.on('video-limit', (limit) => (this.videoLimit = limit));
     this.call.local.on('speaking-while-muted', (speaking) => (this.speakingWhileMuted = speaking));
     this.chat.chat.on('message', (message) => {
       if (!message.own && !this.chat.open) this.announce(`New message from ${message.name}: ${message.text}`);

@@ -1,5 +1,6 @@
 import type { MediaState, Source } from '@meshmeet/protocol';
 import type { Participant, RemoteParticipant } from '../call/participant.js';
+import type { LinkQuality, LinkStats } from '../webrtc/link-stats.js';
 import type { LinkHealth } from '../webrtc/peer-link.js';
 
 /**
@@ -14,6 +15,10 @@ export class ParticipantState {
   health = $state<LinkHealth>('connecting');
   hand = $state<number | null>(null);
   speaking = $state(false);
+  quality = $state<LinkQuality>('good');
+  stats = $state.raw<LinkStats | undefined>(undefined);
+  /** Our camera to them is paused to keep the audio clear. */
+  videoToThemPaused = $state(false);
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(readonly participant: Participant | RemoteParticipant) {
@@ -36,6 +41,9 @@ export class ParticipantState {
       this.unsubscribe.push(
         remote.on('connection', (state) => (this.connection = state)),
         remote.on('health', (health) => (this.health = health)),
+        remote.on('quality', (quality) => (this.quality = quality)),
+        remote.on('stats', (stats) => (this.stats = stats)),
+        remote.on('video-paused', (paused) => (this.videoToThemPaused = paused)),
       );
     }
   }

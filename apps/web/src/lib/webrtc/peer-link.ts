@@ -16,7 +16,9 @@ import { Emitter } from '../emitter.js';
 import type { Logger } from '../log.js';
 import { IceRestartPolicy, type LinkHealth } from './ice-restart-policy.js';
 import { CandidateQueue, decideOnDescription } from './negotiation.js';
+import { readLinkStats, type LinkStats, type StatsMemory } from './link-stats.js';
 import { SCREEN_ENCODING, type VideoEncoding } from './video-encoding.js';
+import type { SourceEncoding } from './video-allocator.js';
 
 export interface PeerLinkOptions {
   remoteId: string;
@@ -80,7 +82,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** Inbound signaling is applied strictly in order, one message at a time. */
   private inbound: Promise<void> = Promise.resolve();
   private closed = false;
-  private cameraEncoding: VideoEncoding | undefined;
+  /** Per-source limits: from the room size, or (adaptive) from the receiver's hints and our budgets. */
+  private readonly encodings: Partial<Record<'camera' | 'screen', VideoEncoding & { active?: boolean }>> = {};
+  private statsMemory: StatsMemory | undefined;
   private readonly iceRestarts = new IceRestartPolicy({
     restartIce: () => {
       if (!this.closed) this.pc.restartIce();
@@ -161,8 +165,35 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
    * renegotiation. Applied again after each negotiation, when the sender's encodings exist.
    */
   async setCameraEncoding(encoding: VideoEncoding): Promise<void> {
-    this.cameraEncoding = encoding;
+    this.encodings.camera = encoding;
     await this.applyEncodings();
+  }
+
+  /**
+   * Sets how one source is sent on this link (adaptive mode): size, frame rate, bitrate, and whether
+   * it is encoded at all (`active: false` when this receiver shows none of it).
+   */
+  async setVideoEncoding(source: 'camera' | 'screen', wanted: SourceEncoding): Promise<void> {
+    const { active, scaleResolutionDownBy, maxFramerate, maxBitrate } = wanted;
+    const encoding = { active, scaleResolutionDownBy, maxFramerate, maxBitrate };
+    this.encodings[source] = encoding;
+    await this.setEncoding(source, source === 'screen' ? { ...encoding, degradationPreference: SCREEN_ENCODING.degradationPreference } : encoding);
+  }
+
+  /** One read of this link's statistics (per-interval figures against the previous read). */
+  async readStats(): Promise<LinkStats | undefined> {
+    if (this.closed) return undefined;
+    const midToSource = new Map<string, Source>();
+    for (const [source, transceiver] of this.bySource) if (transceiver.mid !== null) midToSource.set(transceiver.mid, source);
+    const report = await this.pc.getStats();
+    const { stats, memory } = readLinkStats(
+      report.values() as Iterable<Record<string, unknown> & { type: string; id: string }>,
+      (mid) => midToSource.get(mid),
+      performance.now(),
+      this.statsMemory,
+    );
+    this.statsMemory = memory;
+    return stats;
   }
 
   /**
@@ -352,21 +383,24 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     }
   }
 
-  /** Camera limits from the room size; the screen is sent for legibility (see SCREEN_ENCODING). */
+  /** The limits set so far; the screen is sent for legibility (see SCREEN_ENCODING) until told otherwise. */
   private async applyEncodings(): Promise<void> {
     if (this.closed) return;
-    await this.setEncoding('camera', this.cameraEncoding);
-    await this.setEncoding('screen', SCREEN_ENCODING);
+    await this.setEncoding('camera', this.encodings.camera);
+    await this.setEncoding('screen', { ...SCREEN_ENCODING, ...this.encodings.screen });
   }
 
-  private async setEncoding(source: Source, wanted: (VideoEncoding & { degradationPreference?: RTCDegradationPreference }) | undefined): Promise<void> {
+  private async setEncoding(
+    source: Source,
+    wanted: (VideoEncoding & { active?: boolean; degradationPreference?: RTCDegradationPreference }) | undefined,
+  ): Promise<void> {
     const sender = this.bySource.get(source)?.sender;
     if (!sender || !wanted) return;
     const parameters = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: RTCDegradationPreference };
     const [encoding] = parameters.encodings ?? [];
     if (!encoding) return; // not negotiated yet
     const { degradationPreference, ...limits } = wanted;
-    const same = (Object.keys(limits) as (keyof VideoEncoding)[]).every((key) => encoding[key] === limits[key]);
+    const same = (Object.keys(limits) as (keyof typeof limits)[]).every((key) => encoding[key] === limits[key]);
     if (same && (degradationPreference === undefined || parameters.degradationPreference === degradationPreference)) return;
     Object.assign(encoding, limits);
     if (degradationPreference) parameters.degradationPreference = degradationPreference;

@@ -1,0 +1,205 @@
+/**
+ * Decides, for every link, how this browser's camera and screen are sent: the mesh form of LiveKit's
+ * adaptiveStream (each receiver says how large it shows each video) and dynacast (a video nobody
+ * shows is not encoded for them). Pure: the inputs are the receivers' hints, the uplink estimates
+ * and the CPU signal; the output is one encoding per link and source, which PeerLink applies with
+ * `setParameters` (never a renegotiation).
+ */
+
+export type VideoSource = 'camera' | 'screen';
+
+/** What a receiver reports about one of our videos: the device pixels it renders it at, or not shown. */
+export interface ViewHint {
+  width: number;
+  height: number;
+  /** The receiver pins or features this video, or it shows the person speaking. */
+  priority: 'high' | 'normal';
+}
+
+export interface LinkDemand {
+  id: string;
+  /** `null`: that receiver shows none of it; `undefined`: no hint yet (a default size is assumed). */
+  camera: ViewHint | null | undefined;
+  screen: ViewHint | null | undefined;
+  /** This link's own bandwidth estimate (`availableOutgoingBitrate`), in bit/s, when known. */
+  availableBitrate?: number | undefined;
+}
+
+export interface CaptureSize {
+  width: number;
+  height: number;
+}
+
+export interface AllocatorInput {
+  links: LinkDemand[];
+  /** The size captured per source (absent: the source is off). */
+  capture: Partial<Record<VideoSource, CaptureSize>>;
+  /** 0: the encoder keeps up; each step (from `qualityLimitationReason === 'cpu'`) costs frames, then pixels. */
+  cpuStep: number;
+  /** The whole uplink, in bit/s, when known (the sum of the links' estimates). */
+  uplinkBitrate?: number | undefined;
+}
+
+export interface SourceEncoding {
+  active: boolean;
+  scaleResolutionDownBy: number;
+  maxFramerate: number;
+  maxBitrate: number;
+}
+
+export type PauseReason = 'hidden' | 'bandwidth';
+
+export interface LinkEncodings {
+  camera: SourceEncoding & { paused?: PauseReason };
+  screen: SourceEncoding & { paused?: PauseReason };
+}
+
+export interface Allocation {
+  links: Map<string, LinkEncodings>;
+  /** What holds our video back right now, for the "your video is reduced" notice. */
+  limitedBy: 'none' | 'bandwidth' | 'cpu';
+  /** The largest size any receiver wants of the camera: capturing more is wasted work. */
+  cameraWanted: CaptureSize | undefined;
+}
+
+export const CPU_STEPS = 3;
+/** Below this a camera video is not worth sending: audio gets the link instead. */
+export const MIN_CAMERA_BITRATE = 60_000;
+const MAX_CAMERA_BITRATE = 1_500_000;
+const SCREEN_BITRATE = 1_500_000;
+const MIN_SCREEN_BITRATE = 150_000;
+/** Bits per pixel per frame for a talking head at these sizes (VP8); a screen needs more. */
+const CAMERA_BITS_PER_PIXEL = 0.09;
+/** Before a receiver says how large it shows us: a mid-size tile. */
+const DEFAULT_HINT: ViewHint = { width: 640, height: 360, priority: 'normal' };
+/** Keep this share of an estimate free for audio, data and retransmissions. */
+const HEADROOM = 0.85;
+
+const PAUSED: SourceEncoding = { active: false, scaleResolutionDownBy: 1, maxFramerate: 1, maxBitrate: MIN_CAMERA_BITRATE };
+
+/** Frame rate by how the receiver shows the camera and how hard our CPU struggles. */
+function cameraFramerate(hint: ViewHint, cpuStep: number): number {
+  const base = hint.priority === 'high' ? 24 : hint.width < 320 ? 15 : 20;
+  return [base, Math.round(base * 0.75), Math.round(base * 0.6), 10][Math.min(cpuStep, CPU_STEPS)]!;
+}
+
+/**
+ * Scale so the sent picture still covers the rendered tile (tiles crop to fill): the smaller of the
+ * two ratios, never upscaled. CPU steps 2 and 3 shrink it further.
+ */
+function scaleFor(capture: CaptureSize, hint: ViewHint, cpuStep: number): number {
+  const fit = Math.max(1, Math.min(capture.width / Math.max(1, hint.width), capture.height / Math.max(1, hint.height)));
+  const cpu = cpuStep >= 3 ? 2 : cpuStep >= 2 ? 1.5 : 1;
+  return Math.round(fit * cpu * 100) / 100;
+}
+
+function cameraBitrate(capture: CaptureSize, scale: number, framerate: number): number {
+  const pixels = (capture.width / scale) * (capture.height / scale);
+  return Math.round(Math.min(MAX_CAMERA_BITRATE, Math.max(MIN_CAMERA_BITRATE * 1.5, pixels * framerate * CAMERA_BITS_PER_PIXEL)));
+}
+
+export function allocateVideo(input: AllocatorInput): Allocation {
+  const { capture, cpuStep } = input;
+  const links = new Map<string, LinkEncodings>();
+  let limitedBy: Allocation['limitedBy'] = cpuStep > 0 ? 'cpu' : 'none';
+  let cameraWanted: CaptureSize | undefined;
+
+  // What each link would get with no bandwidth limit.
+  const wanted = input.links.map((link) => {
+    const cameraHint = link.camera === undefined ? DEFAULT_HINT : link.camera;
+    const screenHint = link.screen === undefined ? { ...DEFAULT_HINT, width: 1920, height: 1080, priority: 'high' as const } : link.screen;
+    let camera: LinkEncodings['camera'] = { ...PAUSED, paused: 'hidden' };
+    if (capture.camera && cameraHint) {
+      const framerate = cameraFramerate(cameraHint, cpuStep);
+      const scale = scaleFor(capture.camera, cameraHint, cpuStep);
+      camera = { active: true, scaleResolutionDownBy: scale, maxFramerate: framerate, maxBitrate: cameraBitrate(capture.camera, scale, framerate) };
+      const want = { width: Math.min(capture.camera.width, cameraHint.width), height: Math.min(capture.camera.height, cameraHint.height) };
+      cameraWanted = cameraWanted ? { width: Math.max(cameraWanted.width, want.width), height: Math.max(cameraWanted.height, want.height) } : want;
+    }
+    let screen: LinkEncodings['screen'] = { ...PAUSED, maxBitrate: MIN_SCREEN_BITRATE, paused: 'hidden' };
+    if (capture.screen && screenHint) {
+      // A screen is for reading: resolution is kept over frame rate; only a much smaller tile scales it.
+      const scale = Math.round(Math.max(1, capture.screen.width / Math.max(1, screenHint.width * 1.5)) * 100) / 100;
+      screen = { active: true, scaleResolutionDownBy: scale, maxFramerate: cpuStep >= 2 ? 5 : 15, maxBitrate: SCREEN_BITRATE };
+    }
+    return { link, cameraPriority: cameraHint?.priority ?? 'normal', camera, screen };
+  });
+
+  // Each link's own estimate caps what it carries: screen first, the camera gets the rest.
+  for (const entry of wanted) {
+    const estimate = entry.link.availableBitrate;
+    if (estimate === undefined) continue;
+    const budget = estimate * HEADROOM;
+    if (entry.screen.active) entry.screen.maxBitrate = Math.max(MIN_SCREEN_BITRATE, Math.min(entry.screen.maxBitrate, budget * 0.7));
+    const left = budget - (entry.screen.active ? entry.screen.maxBitrate : 0);
+    if (entry.camera.active && left < entry.camera.maxBitrate) {
+      limitedBy = 'bandwidth';
+      entry.camera.maxBitrate = Math.round(left);
+    }
+  }
+
+  // The whole uplink, split by priority: presented screens, then high-priority cameras, then the rest.
+  if (input.uplinkBitrate !== undefined) {
+    let budget = input.uplinkBitrate * HEADROOM;
+    for (const entry of wanted) if (entry.screen.active) budget -= entry.screen.maxBitrate;
+    const cameras = wanted.filter((entry) => entry.camera.active);
+    const byPriority = [...cameras.filter((e) => e.cameraPriority === 'high'), ...cameras.filter((e) => e.cameraPriority !== 'high')];
+    const demand = byPriority.reduce((sum, entry) => sum + entry.camera.maxBitrate, 0);
+    if (demand > budget) {
+      limitedBy = 'bandwidth';
+      let remaining = Math.max(0, budget);
+      byPriority.forEach((entry, index) => {
+        // High priority takes what it wants if it can; the others share what is left equally.
+        const fairShare = remaining / (byPriority.length - index);
+        const share = entry.cameraPriority === 'high' ? Math.min(entry.camera.maxBitrate, remaining) : Math.min(entry.camera.maxBitrate, fairShare);
+        entry.camera.maxBitrate = Math.round(share);
+        remaining -= share;
+      });
+    }
+  }
+
+  for (const entry of wanted) {
+    if (entry.camera.active && entry.camera.maxBitrate < MIN_CAMERA_BITRATE) {
+      // Not even the smallest video fits: keep the audio clear, try again when the estimate recovers.
+      entry.camera = { ...PAUSED, paused: 'bandwidth' };
+    } else if (entry.camera.active) {
+      // Fewer bits than the size needs: shrink the picture rather than smear it.
+      const needed = cameraBitrate(capture.camera!, entry.camera.scaleResolutionDownBy, entry.camera.maxFramerate);
+      if (entry.camera.maxBitrate < needed) {
+        const factor = Math.sqrt(needed / Math.max(1, entry.camera.maxBitrate));
+        entry.camera.scaleResolutionDownBy = Math.round(Math.min(8, entry.camera.scaleResolutionDownBy * factor) * 100) / 100;
+      }
+    }
+    links.set(entry.link.id, { camera: entry.camera, screen: entry.screen });
+  }
+  return { links, limitedBy, cameraWanted };
+}
+
+/**
+ * The CPU step, from the encoder's own `qualityLimitationReason`: down one step after 2 s of `cpu`,
+ * back up one step after 10 s without (recovering slowly, so it does not oscillate).
+ */
+export class CpuGovernor {
+  step = 0;
+  private cpuSince: number | undefined;
+  private clearSince: number | undefined;
+
+  update(limitedByCpu: boolean, now: number): number {
+    if (limitedByCpu) {
+      this.clearSince = undefined;
+      this.cpuSince ??= now;
+      if (now - this.cpuSince >= 2_000 && this.step < CPU_STEPS) {
+        this.step += 1;
+        this.cpuSince = now;
+      }
+    } else {
+      this.cpuSince = undefined;
+      this.clearSince ??= now;
+      if (now - this.clearSince >= 10_000 && this.step > 0) {
+        this.step -= 1;
+        this.clearSince = now;
+      }
+    }
+    return this.step;
+  }
+}
