@@ -10,34 +10,17 @@
  * remote frame is presented (requestVideoFrameCallback); we also record when the newcomer has decoded
  * frames from all N-1 others and when every existing participant decodes the newcomer.
  */
-import { spawn } from 'node:child_process';
 import { installObserver } from '../tests/observe.js';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
+import type { Browser, Page } from '@playwright/test';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3199);
-const BASE = `http://localhost:${PORT}`;
 const RUNS = Number(process.env.RUNS ?? 5);
 const SIZES = (process.env.SIZES ?? '2,4').split(',').map(Number);
 const RUN_TIMEOUT_MS = 30_000;
 
-const server = spawn(process.execPath, ['../apps/signaling/dist/main.js'], {
-  // Every bench participant comes from 127.0.0.1: lift the per-address budgets.
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'test', JOINS_PER_MINUTE_PER_ADDRESS: '10000', NEW_ROOMS_PER_HOUR_PER_ADDRESS: '10000' },
-  stdio: 'ignore',
-});
-
-async function waitForServer(): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${BASE}/healthz`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('signaling server did not start');
-}
+const server = startBenchServer(PORT);
+const BASE = server.base;
 
 async function lobby(browser: Browser, room: string, name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
@@ -50,26 +33,10 @@ async function lobby(browser: Browser, room: string, name: string): Promise<Page
 }
 
 /** Milliseconds since Join until this page decodes video from `count` remote participants. */
-function waitAllDecoding(page: Page, count: number): Promise<number> {
-  return page.evaluate(
-    async ({ count, timeout }) => {
-      const start = performance.getEntriesByName('meshmeet:join-clicked')[0]?.startTime ?? 0;
-      const deadline = performance.now() + timeout;
-      while (performance.now() < deadline) {
-        let decoding = 0;
-        for (const pc of window.__e2e.pcs.filter((pc) => pc.connectionState !== 'closed')) {
-          const stats = await pc.getStats();
-          stats.forEach((s: Record<string, unknown>) => {
-            if (s.type === 'inbound-rtp' && s.kind === 'video' && Number(s.framesDecoded) > 0) decoding += 1;
-          });
-        }
-        if (decoding >= count) return performance.now() - start;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error('timed out waiting for video');
-    },
-    { count, timeout: RUN_TIMEOUT_MS },
-  );
+async function waitAllDecoding(page: Page, count: number): Promise<number> {
+  const ms = await joinToAllFrames(page, count, RUN_TIMEOUT_MS);
+  if (Number.isNaN(ms)) throw new Error('timed out waiting for video');
+  return ms;
 }
 
 function stats(values: number[]) {
@@ -81,16 +48,8 @@ function stats(values: number[]) {
 const fmt = (ms: number) => `${Math.round(ms)} ms`;
 
 async function main(): Promise<void> {
-  await waitForServer();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--no-sandbox', '--disable-gpu',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--disable-quic', '--allow-loopback-in-peer-connection', '--disable-renderer-backgrounding',
-      '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows',
-    ],
-  });
+  await server.ready;
+  const browser = await launchBenchBrowser();
   console.log(`join -> first remote frame, ${RUNS} runs per size (fake camera 640x480, VP8 + Opus, one Chromium, one context per person)`);
   for (const size of SIZES) {
     const firstFrame: number[] = [];
@@ -145,9 +104,4 @@ async function main(): Promise<void> {
   await browser.close();
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => server.kill());
+runBench(main, server);

@@ -29,7 +29,7 @@ function setHidden(person: Person, hidden: boolean): Promise<void> {
   }, hidden);
 }
 
-test('each receiver gets the size it shows: a smaller tile lowers that link only, a hidden tab stops it, quality is shown', async ({ browser }) => {
+test('each receiver gets the size it shows: a smaller tile lowers that link only, a hidden tab or another page of the grid stops it, quality is shown', async ({ browser }) => {
   const room = uniqueRoom('adapt');
   const wide = { viewport: { width: 1280, height: 800 } };
   const people = [await join(browser, room, 'Ada', { context: wide }), await join(browser, room, 'Bob', { context: wide }), await join(browser, room, 'Cy', { context: wide })];
@@ -60,6 +60,18 @@ test('each receiver gets the size it shows: a smaller tile lowers that link only
   await expect.poll(async () => (await cameraSent(ada.page, 'Bob')).framesSent, { timeout: 3_000 }).toBeGreaterThan(bobBefore + 5);
   await setHidden(cy, false);
   await expect.poll(async () => (await cameraSent(ada.page, 'Cy')).framesSent, { timeout: 5_000 }).toBeGreaterThan(stopped + 10);
+
+  // A window too small for three tiles of 160 px pages the grid: the video on the other page is not
+  // encoded for Bob until he turns to it.
+  await bob.page.setViewportSize({ width: 360, height: 260 });
+  await expect(bob.page.getByText('Page 1 of 2')).toBeVisible();
+  await expect.poll(async () => (await cameraSent(cy.page, 'Bob')).active, { timeout: 3_000 }).toBe(false);
+  expect((await cameraSent(ada.page, 'Bob')).active).toBe(true);
+  await bob.page.getByRole('button', { name: 'Next page' }).click();
+  await expect(bob.page.getByText('Page 2 of 2')).toBeVisible();
+  await expect.poll(async () => (await cameraSent(cy.page, 'Bob')).active, { timeout: 3_000 }).toBe(true);
+  await expect.poll(async () => (await cameraSent(ada.page, 'Bob')).active, { timeout: 3_000 }).toBe(false);
+  await expect(tileOf(bob, 'Cy').locator('video')).toBeVisible();
 
   // Signal bars on every remote tile, and the figures behind them.
   const badge = tileOf(cy, 'Ada').getByRole('button', { name: /^Connection to Ada: (good|fair)$/ });

@@ -42,6 +42,8 @@ test('keyboard shortcuts: M, V, C, P, H and ? (a list that can turn them off); n
   await expect(ada.page.getByRole('dialog', { name: 'Chat' })).toBeVisible();
   await box.fill('');
   await ada.page.keyboard.press('Escape');
+  // The text field keeps the focus until the panel is gone: only then do keys mean shortcuts again.
+  await expect(ada.page.getByRole('dialog', { name: 'Chat' })).toHaveCount(0);
 
   // ? lists them; single keys can be turned off there (speech-input users), and ? still opens it.
   await ada.page.keyboard.press('?');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestGrid, callGrid } from './grid.js';
+import { bestGrid, callGrid, tilesPerPage } from './grid.js';
 
 describe('bestGrid', () => {
   it('uses one big tile for one person', () => {
@@ -41,5 +41,20 @@ describe('callGrid', () => {
   it('elsewhere the 16:9 grid: two people side by side on a 1280x800 window', () => {
     expect(callGrid(2, 1264, 700)).toMatchObject({ columns: 2, rows: 1, fill: false });
     expect(callGrid(3, 900, 500).fill).toBe(false);
+  });
+});
+
+describe('tilesPerPage', () => {
+  it('keeps everyone on one page while tiles stay at least 160 px wide', () => {
+    expect(tilesPerPage(8, 1264, 640, false)).toBe(8);
+    expect(tilesPerPage(8, 374, 700, true)).toBe(8);
+  });
+
+  it('pages when tiles would get narrower than 160 px, and each page still fits', () => {
+    const perPage = tilesPerPage(8, 420, 240, false);
+    expect(perPage).toBeLessThan(8);
+    expect(bestGrid(perPage, 420, 240).tileWidth).toBeGreaterThanOrEqual(160);
+    expect(bestGrid(perPage + 1, 420, 240).tileWidth).toBeLessThan(160);
+    expect(tilesPerPage(3, 100, 100, false)).toBe(1);
   });
 });

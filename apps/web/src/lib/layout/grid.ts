@@ -49,3 +49,16 @@ export function callGrid(count: number, width: number, height: number, gap = 8):
   }
   return { ...bestGrid(count, width, height, 16 / 9, gap), fill: false };
 }
+
+/** Tiles narrower than this (CSS pixels) are not worth showing: the grid pages instead. */
+export const MIN_TILE_WIDTH = 160;
+
+/**
+ * How many tiles one page of the grid holds so that none is narrower than `minTileWidth`: everyone
+ * when they fit, else the largest count that does (at least one).
+ */
+export function tilesPerPage(count: number, width: number, height: number, phone: boolean, minTileWidth = MIN_TILE_WIDTH): number {
+  const layoutOf = (n: number) => (phone ? callGrid(n, width, height) : bestGrid(n, width, height));
+  for (let n = Math.max(1, count); n > 1; n--) if (layoutOf(n).tileWidth >= minTileWidth) return n;
+  return 1;
+}

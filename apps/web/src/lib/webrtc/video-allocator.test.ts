@@ -19,8 +19,17 @@ describe('allocateVideo', () => {
 
   it('covers a tall (phone) tile: the height decides', () => {
     const { links } = allocateVideo({ links: [link('phone', tile(180, 340))], capture: { camera: VGA }, cpuStep: 0 });
-    // 480 / 340 = 1.41 (the width would allow 3.5x, but then the picture would not fill the height).
-    expect(links.get('phone')!.camera.scaleResolutionDownBy).toBe(1.41);
+    // 480 / 340 = 1.412, rounded up (the width would allow 3.5x, but then the picture would not fill the height).
+    expect(links.get('phone')!.camera.scaleResolutionDownBy).toBe(1.42);
+  });
+
+  it('never sends a picture larger than the tile asks for, whatever its size', () => {
+    for (let width = 100; width <= 700; width += 7) {
+      const hint = tile(width);
+      const scale = allocateVideo({ links: [link('a', hint)], capture: { camera: VGA }, cpuStep: 0 }).links.get('a')!.camera.scaleResolutionDownBy;
+      const sent = { width: Math.floor(640 / scale), height: Math.floor(480 / scale) };
+      expect(scale === 1 || sent.width <= hint.width || sent.height <= hint.height, `${width}px tile got ${sent.width}x${sent.height}`).toBe(true);
+    }
   });
 
   it('stops encoding for a receiver that shows none of it (off page, hidden tab), and keeps the others', () => {

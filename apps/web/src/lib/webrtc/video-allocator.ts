@@ -90,7 +90,8 @@ function cameraFramerate(hint: ViewHint, cpuStep: number): number {
 function scaleFor(capture: CaptureSize, hint: ViewHint, cpuStep: number): number {
   const fit = Math.max(1, Math.min(capture.width / Math.max(1, hint.width), capture.height / Math.max(1, hint.height)));
   const cpu = cpuStep >= 3 ? 2 : cpuStep >= 2 ? 1.5 : 1;
-  return Math.round(fit * cpu * 100) / 100;
+  // Rounded up: the sent picture never ends up a pixel wider than asked (640 / 1.33 would be 481).
+  return Math.ceil(fit * cpu * 100 - 1e-9) / 100;
 }
 
 function cameraBitrate(capture: CaptureSize, scale: number, framerate: number): number {

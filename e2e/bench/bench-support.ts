@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser, type Page } from '@playwright/test';
+
+/** The built signaling server (serving the built client) on a loopback port, budgets lifted for one address. */
+export function startBenchServer(port: number): { base: string; process: ChildProcess; ready: Promise<void> } {
+  const base = `http://localhost:${port}`;
+  const child = spawn(process.execPath, ['../apps/signaling/dist/main.js'], {
+    // Every bench participant comes from 127.0.0.1: lift the per-address budgets.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', JOINS_PER_MINUTE_PER_ADDRESS: '10000', NEW_ROOMS_PER_HOUR_PER_ADDRESS: '10000' },
+    stdio: 'ignore',
+  });
+  return { base, process: child, ready: waitForServer(base) };
+}
+
+async function waitForServer(base: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('signaling server did not start');
+}
+
+/** Debian's Chromium with fake devices, never throttled in the background (every page is a person). */
+export function launchBenchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--no-sandbox', '--disable-gpu',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--disable-quic', '--allow-loopback-in-peer-connection', '--disable-renderer-backgrounding',
+      '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows', '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+/** Milliseconds from pressing Join until this page decodes video from `count` others (NaN after `timeout`). */
+export function joinToAllFrames(page: Page, count: number, timeout: number): Promise<number> {
+  return page.evaluate(
+    async ({ count, timeout }) => {
+      const start = performance.getEntriesByName('meshmeet:join-clicked')[0]?.startTime ?? 0;
+      const deadline = performance.now() + timeout;
+      while (performance.now() < deadline) {
+        let decoding = 0;
+        for (const pc of window.__e2e.pcs.filter((pc) => pc.connectionState !== 'closed')) {
+          (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+            if (s.type === 'inbound-rtp' && s.kind === 'video' && Number(s.framesDecoded) > 0) decoding += 1;
+          });
+        }
+        if (decoding >= count) return performance.now() - start;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return NaN;
+    },
+    { count, timeout },
+  );
+}
+
+/** Runs a benchmark's main, reports a failure through the exit code, and stops its server either way. */
+export function runBench(main: () => Promise<void>, server: { process: ChildProcess }): void {
+  main()
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => server.process.kill());
+}

@@ -1,0 +1,174 @@
+/**
+ * Benchmark: how many people a call holds on this machine, with the adaptive mesh on and off.
+ * Prints figures and on/off ratios; asserts nothing.
+ *
+ *   pnpm --filter @meshmeet/e2e bench:capacity          (builds must exist: pnpm build)
+ *   SIZES=4,6 MEASURE_S=10 pnpm --filter @meshmeet/e2e bench:capacity
+ *
+ * For each size N, alternating adaptation on and off (`?adaptation=off` keeps the fixed room-size
+ * steps): N people join one after another in one Chromium (one context each, a 1280x720 window,
+ * fake camera and microphone), each rendering everyone. Then, after the call settles, over a window:
+ * the lowest and median frame rate of every received camera stream, the last joiner's time from Join
+ * to decoding everyone, the whole browser's CPU (all its processes, from /proc), each sender's total
+ * uplink, and each decoded video's width against its tile's device-pixel width.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from '@playwright/test';
+import { installObserver } from '../tests/observe.js';
+import { joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
+
+const PORT = Number(process.env.BENCH_PORT ?? 3198);
+const SIZES = (process.env.SIZES ?? '2,4,5,6,8').split(',').map(Number);
+const SETTLE_MS = Number(process.env.SETTLE_S ?? 8) * 1_000;
+const MEASURE_MS = Number(process.env.MEASURE_S ?? 10) * 1_000;
+const JOIN_TIMEOUT_MS = 60_000;
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+const server = startBenchServer(PORT);
+const BASE = server.base;
+
+/** CPU seconds used so far by every Chromium process on this machine (the benchmark's only browser). */
+function chromiumCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!/chrom/i.test(name)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+async function joinCall(browser: Browser, room: string, name: string, adaptive: boolean): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  await page.addInitScript(installObserver);
+  await page.goto(`${BASE}/r/${room}${adaptive ? '' : '?adaptation=off'}`);
+  await page.getByLabel('Your name').fill(name);
+  await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement | null)?.readyState === 4);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await page.waitForFunction(() => document.querySelector('main.call[aria-busy="false"]') !== null, undefined, { timeout: JOIN_TIMEOUT_MS });
+  return page;
+}
+
+interface PageSample {
+  /** framesDecoded per inbound camera stream, keyed by track id. */
+  frames: Record<string, number>;
+  bytesSent: number;
+  /** Decoded width / tile device-pixel width, per remote camera tile with video. */
+  widthRatios: number[];
+}
+
+function samplePage(page: Page): Promise<PageSample> {
+  return page.evaluate(async () => {
+    const result = { frames: {} as Record<string, number>, bytesSent: 0, widthRatios: [] as number[] };
+    const widths: Record<string, number> = {};
+    for (const pc of window.__e2e.pcs.filter((pc) => pc.connectionState !== 'closed')) {
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'outbound-rtp') result.bytesSent += Number(s.bytesSent ?? 0);
+        if (s.type === 'inbound-rtp' && s.kind === 'video') {
+          result.frames[String(s.trackIdentifier)] = Number(s.framesDecoded ?? 0);
+          widths[String(s.trackIdentifier)] = Number(s.frameWidth ?? 0);
+        }
+      });
+    }
+    for (const tile of document.querySelectorAll<HTMLElement>('figure.tile[data-source="camera"]:not(.self)')) {
+      const trackId = (tile.querySelector('video')?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.id;
+      const decoded = trackId ? widths[trackId] : undefined;
+      const shown = tile.getBoundingClientRect().width * devicePixelRatio;
+      if (decoded && shown > 0) result.widthRatios.push(decoded / shown);
+    }
+    // Only camera streams count for frame rates: screens are not shared here, so every inbound video is a camera.
+    return result;
+  });
+}
+
+interface RunResult {
+  lowestFps: number;
+  medianFps: number;
+  joinMs: number;
+  cpuCores: number;
+  maxUplinkMbps: number;
+  widthRatio: { min: number; median: number; max: number };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
+};
+
+async function run(browser: Browser, size: number, adaptive: boolean): Promise<RunResult> {
+  const room = `capacity-${size}-${adaptive ? 'on' : 'off'}-${Date.now().toString(36)}`;
+  const pages: Page[] = [];
+  for (let i = 0; i < size - 1; i++) pages.push(await joinCall(browser, room, `P${i + 1}`, adaptive));
+  const last = await joinCall(browser, room, `P${size}`, adaptive);
+  pages.push(last);
+  const joinMs = await joinToAllFrames(last, size - 1, JOIN_TIMEOUT_MS);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const before = await Promise.all(pages.map(samplePage));
+  const cpuBefore = chromiumCpuSeconds();
+  const startedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
+  const after = await Promise.all(pages.map(samplePage));
+  const seconds = (Date.now() - startedAt) / 1_000;
+  const cpuCores = (chromiumCpuSeconds() - cpuBefore) / seconds;
+  const fps: number[] = [];
+  const uplinks: number[] = [];
+  const ratios: number[] = [];
+  after.forEach((sample, i) => {
+    for (const [track, frames] of Object.entries(sample.frames)) {
+      const earlier = before[i]!.frames[track];
+      if (earlier !== undefined) fps.push((frames - earlier) / seconds);
+    }
+    uplinks.push(((sample.bytesSent - before[i]!.bytesSent) * 8) / seconds / 1e6);
+    ratios.push(...sample.widthRatios);
+  });
+  for (const page of pages) await page.context().close();
+  const sortedRatios = [...ratios].sort((a, b) => a - b);
+  return {
+    lowestFps: Math.min(...fps),
+    medianFps: median(fps),
+    joinMs,
+    cpuCores,
+    maxUplinkMbps: Math.max(...uplinks),
+    widthRatio: { min: sortedRatios[0] ?? NaN, median: median(ratios), max: sortedRatios[sortedRatios.length - 1] ?? NaN },
+  };
+}
+
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+const ratio = (on: number, off: number) => (Number.isFinite(on) && Number.isFinite(off) && off !== 0 ? `${(on / off).toFixed(2)}x` : 'n/a');
+
+async function main(): Promise<void> {
+  await server.ready;
+  const browser = await launchBenchBrowser();
+  console.log(`capacity: one Chromium, one 1280x720 context per person, fake camera 640x480 + microphone, settle ${SETTLE_MS / 1_000} s, measure ${MEASURE_MS / 1_000} s`);
+  console.log('| people | adaptation | lowest fps | median fps | join -> all frames | browser CPU (cores) | max uplink per sender | decoded/tile width (min / median / max) |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const ratios: string[] = [];
+  for (const size of SIZES) {
+    const results: Record<'on' | 'off', RunResult> = {} as Record<'on' | 'off', RunResult>;
+    // Alternate which goes first, so neither mode always meets a freshly started browser.
+    const order: ('on' | 'off')[] = size % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
+    for (const mode of order) {
+      const r = await run(browser, size, mode === 'on');
+      results[mode] = r;
+      console.log(
+        `| ${size} | ${mode} | ${f1(r.lowestFps)} | ${f1(r.medianFps)} | ${Math.round(r.joinMs)} ms | ${f2(r.cpuCores)} | ${f2(r.maxUplinkMbps)} Mbps | ${f2(r.widthRatio.min)} / ${f2(r.widthRatio.median)} / ${f2(r.widthRatio.max)} |`,
+      );
+    }
+    ratios.push(
+      `${size} people, on/off: lowest fps ${ratio(results.on.lowestFps, results.off.lowestFps)}, join ${ratio(results.on.joinMs, results.off.joinMs)}, CPU ${ratio(results.on.cpuCores, results.off.cpuCores)}, uplink ${ratio(results.on.maxUplinkMbps, results.off.maxUplinkMbps)}`,
+    );
+  }
+  console.log('');
+  for (const line of ratios) console.log(line);
+  await browser.close();
+}
+
+runBench(main, server);
