@@ -1,12 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { installObserver } from '../tests/observe.js';
 
 /** The built signaling server (serving the built client) on a loopback port, budgets lifted for one address. */
 export function startBenchServer(port: number): { base: string; process: ChildProcess; ready: Promise<void> } {
   const base = `http://localhost:${port}`;
   const child = spawn(process.execPath, ['../apps/signaling/dist/main.js'], {
     // Every bench participant comes from 127.0.0.1: lift the per-address budgets.
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', JOINS_PER_MINUTE_PER_ADDRESS: '10000', NEW_ROOMS_PER_HOUR_PER_ADDRESS: '10000' },
+    // The pages' origin is this base: the server accepts WebSocket handshakes from it only.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'test',
+      PUBLIC_URL: base,
+      JOINS_PER_MINUTE_PER_ADDRESS: '10000',
+      NEW_ROOMS_PER_HOUR_PER_ADDRESS: '10000',
+    },
     stdio: 'ignore',
   });
   return { base, process: child, ready: waitForServer(base) };
@@ -68,4 +78,16 @@ export function runBench(main: () => Promise<void>, server: { process: ChildProc
       process.exitCode = 1;
     })
     .finally(() => server.process.kill());
+}
+
+/**
+ * A page for one person, with the e2e observer (`window.__e2e`) installed. tsx compiles functions
+ * with esbuild's `keepNames`, so the observer's source calls a `__name` helper that pages lack:
+ * define it first (Playwright's own runner compiles tests without it).
+ */
+export async function benchPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext(options);
+  await context.addInitScript('globalThis.__name = (target) => target;');
+  await context.addInitScript(installObserver);
+  return context.newPage();
 }

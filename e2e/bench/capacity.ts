@@ -14,8 +14,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import { installObserver } from '../tests/observe.js';
-import { joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
+import { benchPage, joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3198);
 const SIZES = (process.env.SIZES ?? '2,4,5,6,8').split(',').map(Number);
@@ -45,9 +44,7 @@ function chromiumCpuSeconds(): number {
 }
 
 async function joinCall(browser: Browser, room: string, name: string, adaptive: boolean): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  await page.addInitScript(installObserver);
+  const page = await benchPage(browser, { viewport: { width: 1280, height: 720 } });
   await page.goto(`${BASE}/r/${room}${adaptive ? '' : '?adaptation=off'}`);
   await page.getByLabel('Your name').fill(name);
   await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement | null)?.readyState === 4);
@@ -68,22 +65,24 @@ function samplePage(page: Page): Promise<PageSample> {
   return page.evaluate(async () => {
     const result = { frames: {} as Record<string, number>, bytesSent: 0, widthRatios: [] as number[] };
     const widths: Record<string, number> = {};
+    const frames: Record<string, number> = {};
     for (const pc of window.__e2e.pcs.filter((pc) => pc.connectionState !== 'closed')) {
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
         if (s.type === 'outbound-rtp') result.bytesSent += Number(s.bytesSent ?? 0);
         if (s.type === 'inbound-rtp' && s.kind === 'video') {
-          result.frames[String(s.trackIdentifier)] = Number(s.framesDecoded ?? 0);
+          frames[String(s.trackIdentifier)] = Number(s.framesDecoded ?? 0);
           widths[String(s.trackIdentifier)] = Number(s.frameWidth ?? 0);
         }
       });
     }
     for (const tile of document.querySelectorAll<HTMLElement>('figure.tile[data-source="camera"]:not(.self)')) {
       const trackId = (tile.querySelector('video')?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.id;
+      // Camera streams only (the screen transceivers receive nothing here).
+      if (trackId && frames[trackId] !== undefined) result.frames[trackId] = frames[trackId];
       const decoded = trackId ? widths[trackId] : undefined;
       const shown = tile.getBoundingClientRect().width * devicePixelRatio;
       if (decoded && shown > 0) result.widthRatios.push(decoded / shown);
     }
-    // Only camera streams count for frame rates: screens are not shared here, so every inbound video is a camera.
     return result;
   });
 }

@@ -10,8 +10,7 @@
  * remote frame is presented (requestVideoFrameCallback); we also record when the newcomer has decoded
  * frames from all N-1 others and when every existing participant decodes the newcomer.
  */
-import { installObserver } from '../tests/observe.js';
-import { joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
+import { benchPage, joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
 import type { Browser, Page } from '@playwright/test';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3199);
@@ -23,8 +22,7 @@ const server = startBenchServer(PORT);
 const BASE = server.base;
 
 async function lobby(browser: Browser, room: string, name: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.addInitScript(installObserver);
+  const page = await benchPage(browser);
   await page.goto(`${BASE}/r/${room}`);
   await page.getByLabel('Your name').fill(name);
   // Wait until the camera preview runs, as a person would before pressing Join.

@@ -85,6 +85,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** Per-source limits: from the room size, or (adaptive) from the receiver's hints and our budgets. */
   private readonly encodings: Partial<Record<'camera' | 'screen', VideoEncoding & { active?: boolean }>> = {};
   private statsMemory: StatsMemory | undefined;
+  private encodingChain: Promise<void> = Promise.resolve();
   private readonly iceRestarts = new IceRestartPolicy({
     restartIce: () => {
       if (!this.closed) this.pc.restartIce();
@@ -390,7 +391,17 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     await this.setEncoding('screen', { ...SCREEN_ENCODING, ...this.encodings.screen });
   }
 
-  private async setEncoding(
+  /**
+   * One `setParameters` at a time: a second `getParameters` while the first change is in flight
+   * invalidates it (InvalidStateError "getParameters() needs to be called before setParameters").
+   */
+  private setEncoding(source: Source, wanted: (VideoEncoding & { active?: boolean; degradationPreference?: RTCDegradationPreference }) | undefined): Promise<void> {
+    const next = this.encodingChain.then(() => this.applyEncoding(source, wanted));
+    this.encodingChain = next.catch(() => {});
+    return next;
+  }
+
+  private async applyEncoding(
     source: Source,
     wanted: (VideoEncoding & { active?: boolean; degradationPreference?: RTCDegradationPreference }) | undefined,
   ): Promise<void> {
