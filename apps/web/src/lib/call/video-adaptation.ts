@@ -1,3 +1,4 @@
+import { videoEncodingFor } from '../webrtc/video-encoding.js';
 import { allocateVideo, CpuGovernor, type Allocation, type CaptureSize, type LinkDemand, type VideoSource } from '../webrtc/video-allocator.js';
 import type { LocalMedia } from './local-media.js';
 import type { RemoteParticipant } from './participant.js';
@@ -66,6 +67,7 @@ export class VideoAdaptation {
       // Each link's controller estimates its own path; together they are an upper bound of the uplink.
       // (Their own caps already apply per link; the sum splits by priority when even that is short.)
       uplinkBitrate: estimates.length === links.length && estimates.length > 0 ? estimates.reduce((a, b) => a + b, 0) : undefined,
+      ceiling: videoEncodingFor(links.length),
     });
     await Promise.all(
       remotes.map(async (remote) => {

@@ -11,24 +11,25 @@ describe('allocateVideo', () => {
     expect(links.get('big')!.camera).toMatchObject({ active: true, scaleResolutionDownBy: 1 });
     const small = links.get('small')!.camera;
     expect(small.active).toBe(true);
-    // 640x480 covering a 320x180 tile: 2x smaller.
-    expect(small.scaleResolutionDownBy).toBe(2);
+    // Sized to 3/4 of a 320x180 tile (240x135): 640 / 240 = 2.67x smaller.
+    expect(small.scaleResolutionDownBy).toBe(2.67);
     expect(small.maxBitrate).toBeLessThan(links.get('big')!.camera.maxBitrate);
     expect(small.maxFramerate).toBeLessThanOrEqual(20);
   });
 
   it('covers a tall (phone) tile: the height decides', () => {
     const { links } = allocateVideo({ links: [link('phone', tile(180, 340))], capture: { camera: VGA }, cpuStep: 0 });
-    // 480 / 340 = 1.412, rounded up (the width would allow 3.5x, but then the picture would not fill the height).
-    expect(links.get('phone')!.camera.scaleResolutionDownBy).toBe(1.42);
+    // 3/4 of 180x340 is 135x255: 480 / 255 = 1.882, rounded up (the width alone would allow 4.7x, but then
+    // the picture would not fill the height).
+    expect(links.get('phone')!.camera.scaleResolutionDownBy).toBe(1.89);
   });
 
-  it('never sends a picture larger than the tile asks for, whatever its size', () => {
+  it('never sends a picture larger than 3/4 of the tile, whatever its size', () => {
     for (let width = 100; width <= 700; width += 7) {
       const hint = tile(width);
       const scale = allocateVideo({ links: [link('a', hint)], capture: { camera: VGA }, cpuStep: 0 }).links.get('a')!.camera.scaleResolutionDownBy;
       const sent = { width: Math.floor(640 / scale), height: Math.floor(480 / scale) };
-      expect(scale === 1 || sent.width <= hint.width || sent.height <= hint.height, `${width}px tile got ${sent.width}x${sent.height}`).toBe(true);
+      expect(scale === 1 || sent.width <= hint.width * 0.75 || sent.height <= hint.height * 0.75, `${width}px tile got ${sent.width}x${sent.height}`).toBe(true);
     }
   });
 
@@ -40,7 +41,8 @@ describe('allocateVideo', () => {
 
   it('assumes a mid-size tile until a receiver reports', () => {
     const { links } = allocateVideo({ links: [link('new', undefined)], capture: { camera: VGA }, cpuStep: 0 });
-    expect(links.get('new')!.camera).toMatchObject({ active: true, scaleResolutionDownBy: 1 });
+    // 3/4 of 640x360: 480x270, so 640 / 480 = 1.34 (rounded up).
+    expect(links.get('new')!.camera).toMatchObject({ active: true, scaleResolutionDownBy: 1.34 });
   });
 
   it('asks the camera for the largest size any receiver wants, not more', () => {
@@ -53,13 +55,13 @@ describe('allocateVideo', () => {
     expect(links.get('pin')!.camera.maxFramerate).toBeGreaterThan(links.get('grid')!.camera.maxFramerate);
   });
 
-  it('CPU steps cost frames first, then pixels, and say so', () => {
+  it('CPU steps cost pixels first, then frames, and say so', () => {
     const at = (cpuStep: number) => allocateVideo({ links: [link('a', tile(640))], capture: { camera: VGA }, cpuStep });
     const steps = [0, 1, 2, 3].map((step) => at(step).links.get('a')!.camera);
-    expect(steps[1]!.maxFramerate).toBeLessThan(steps[0]!.maxFramerate);
-    expect(steps[1]!.scaleResolutionDownBy).toBe(steps[0]!.scaleResolutionDownBy);
+    expect(steps[1]!.scaleResolutionDownBy).toBeGreaterThan(steps[0]!.scaleResolutionDownBy);
+    expect(steps[1]!.maxFramerate).toBe(steps[0]!.maxFramerate);
     expect(steps[2]!.scaleResolutionDownBy).toBeGreaterThan(steps[1]!.scaleResolutionDownBy);
-    expect(steps[3]!.maxFramerate).toBeLessThanOrEqual(10);
+    expect(steps[3]!.maxFramerate).toBeLessThan(steps[2]!.maxFramerate);
     expect(at(0).limitedBy).toBe('none');
     expect(at(2).limitedBy).toBe('cpu');
   });
@@ -119,5 +121,24 @@ describe('CpuGovernor', () => {
     expect(governor.update(false, 27_000)).toBe(0);
     for (let t = 30_000; t < 60_000; t += 1_000) governor.update(true, t);
     expect(governor.step).toBe(3);
+  });
+});
+
+describe('frame rates by the number of copies encoded', () => {
+  it('20 fps to up to three receivers, 15 from four on (each link is its own encode)', () => {
+    const fps = (count: number) =>
+      allocateVideo({ links: Array.from({ length: count }, (_, i) => link(`p${i}`, tile(640))), capture: { camera: VGA }, cpuStep: 0 }).links.get('p0')!.camera.maxFramerate;
+    expect(fps(3)).toBe(20);
+    expect(fps(4)).toBe(15);
+  });
+});
+
+describe('the ceiling by number of copies', () => {
+  it('never costs more than the fixed steps: a large tile in a crowded call is capped, a small one stays smaller', () => {
+    const ceiling = { scaleResolutionDownBy: 2, maxFramerate: 15, maxBitrate: 300_000 };
+    const { links } = allocateVideo({ links: [link('big', tile(1280)), link('small', tile(160))], capture: { camera: VGA }, cpuStep: 0, ceiling });
+    expect(links.get('big')!.camera).toMatchObject({ scaleResolutionDownBy: 2, maxFramerate: 15 });
+    expect(links.get('big')!.camera.maxBitrate).toBeLessThanOrEqual(300_000);
+    expect(links.get('small')!.camera.scaleResolutionDownBy).toBeGreaterThan(2);
   });
 });

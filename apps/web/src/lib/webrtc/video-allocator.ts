@@ -34,10 +34,16 @@ export interface AllocatorInput {
   links: LinkDemand[];
   /** The size captured per source (absent: the source is off). */
   capture: Partial<Record<VideoSource, CaptureSize>>;
-  /** 0: the encoder keeps up; each step (from `qualityLimitationReason === 'cpu'`) costs frames, then pixels. */
+  /** 0: the encoder keeps up; each step (from `qualityLimitationReason === 'cpu'`) costs pixels, then frames. */
   cpuStep: number;
   /** The whole uplink, in bit/s, when known (the sum of the links' estimates). */
   uplinkBitrate?: number | undefined;
+  /**
+   * The most any camera copy may cost, from the number of copies we encode (`videoEncodingFor`): a
+   * large tile never makes a crowded call heavier than the fixed steps (measured: at 6 people, sizing
+   * every link to its tile alone left streams at 2-5 fps where the steps kept 5-10).
+   */
+  ceiling?: { scaleResolutionDownBy: number; maxFramerate: number; maxBitrate: number } | undefined;
 }
 
 export interface SourceEncoding {
@@ -77,10 +83,21 @@ const HEADROOM = 0.85;
 
 const PAUSED: SourceEncoding = { active: false, scaleResolutionDownBy: 1, maxFramerate: 1, maxBitrate: MIN_CAMERA_BITRATE };
 
-/** Frame rate by how the receiver shows the camera and how hard our CPU struggles. */
-function cameraFramerate(hint: ViewHint, cpuStep: number): number {
-  const base = hint.priority === 'high' ? 24 : hint.width < 320 ? 15 : 20;
-  return [base, Math.round(base * 0.75), Math.round(base * 0.6), 10][Math.min(cpuStep, CPU_STEPS)]!;
+/**
+ * Moving video looks as sharp at three quarters of a tile's device pixels as at all of them, and costs
+ * about half the encoding and decoding: every link is sized to this share of its tile.
+ */
+export const CAMERA_SHARPNESS = 0.75;
+
+/**
+ * Frame rate by how the receiver shows the camera, how many copies we encode (one per link: with four
+ * or more, 15 fps keeps the call within ordinary CPUs) and how hard our CPU struggles.
+ */
+function cameraFramerate(hint: ViewHint, cpuStep: number, links: number): number {
+  const base = hint.priority === 'high' ? 24 : hint.width < 320 || links >= 4 ? 15 : 20;
+  // Pixels go first (steps 1 and 2), frames only at the last step: measured with bench:capacity, taking
+  // frames first left every stream below 5 fps at 6 people, where smaller pictures keep them moving.
+  return cpuStep >= 3 ? Math.min(base, 12) : base;
 }
 
 /**
@@ -88,15 +105,19 @@ function cameraFramerate(hint: ViewHint, cpuStep: number): number {
  * two ratios, never upscaled. CPU steps 2 and 3 shrink it further.
  */
 function scaleFor(capture: CaptureSize, hint: ViewHint, cpuStep: number): number {
-  const fit = Math.max(1, Math.min(capture.width / Math.max(1, hint.width), capture.height / Math.max(1, hint.height)));
-  const cpu = cpuStep >= 3 ? 2 : cpuStep >= 2 ? 1.5 : 1;
+  const width = Math.max(1, hint.width * CAMERA_SHARPNESS);
+  const height = Math.max(1, hint.height * CAMERA_SHARPNESS);
+  const fit = Math.max(1, Math.min(capture.width / width, capture.height / height));
+  const cpu = cpuStep >= 2 ? 2 : cpuStep >= 1 ? 1.5 : 1;
   // Rounded up: the sent picture never ends up a pixel wider than asked (640 / 1.33 would be 481).
   return Math.ceil(fit * cpu * 100 - 1e-9) / 100;
 }
 
+/** Rounded to 25 kbit/s, so small swings of an estimate do not call `setParameters` every second. */
 function cameraBitrate(capture: CaptureSize, scale: number, framerate: number): number {
   const pixels = (capture.width / scale) * (capture.height / scale);
-  return Math.round(Math.min(MAX_CAMERA_BITRATE, Math.max(MIN_CAMERA_BITRATE * 1.5, pixels * framerate * CAMERA_BITS_PER_PIXEL)));
+  const bitrate = Math.min(MAX_CAMERA_BITRATE, Math.max(MIN_CAMERA_BITRATE * 1.5, pixels * framerate * CAMERA_BITS_PER_PIXEL));
+  return Math.round(bitrate / 25_000) * 25_000;
 }
 
 export function allocateVideo(input: AllocatorInput): Allocation {
@@ -111,9 +132,11 @@ export function allocateVideo(input: AllocatorInput): Allocation {
     const screenHint = link.screen === undefined ? { ...DEFAULT_HINT, width: 1920, height: 1080, priority: 'high' as const } : link.screen;
     let camera: LinkEncodings['camera'] = { ...PAUSED, paused: 'hidden' };
     if (capture.camera && cameraHint) {
-      const framerate = cameraFramerate(cameraHint, cpuStep);
-      const scale = scaleFor(capture.camera, cameraHint, cpuStep);
-      camera = { active: true, scaleResolutionDownBy: scale, maxFramerate: framerate, maxBitrate: cameraBitrate(capture.camera, scale, framerate) };
+      const ceiling = input.ceiling;
+      const framerate = Math.min(cameraFramerate(cameraHint, cpuStep, input.links.length), ceiling?.maxFramerate ?? Infinity);
+      const scale = Math.max(scaleFor(capture.camera, cameraHint, cpuStep), ceiling?.scaleResolutionDownBy ?? 1);
+      const bitrate = Math.min(cameraBitrate(capture.camera, scale, framerate), ceiling?.maxBitrate ?? Infinity);
+      camera = { active: true, scaleResolutionDownBy: scale, maxFramerate: framerate, maxBitrate: bitrate };
       const want = { width: Math.min(capture.camera.width, cameraHint.width), height: Math.min(capture.camera.height, cameraHint.height) };
       cameraWanted = cameraWanted ? { width: Math.max(cameraWanted.width, want.width), height: Math.max(cameraWanted.height, want.height) } : want;
     }
@@ -135,7 +158,7 @@ export function allocateVideo(input: AllocatorInput): Allocation {
     const left = budget - (entry.screen.active ? entry.screen.maxBitrate : 0);
     if (entry.camera.active && left < entry.camera.maxBitrate) {
       limitedBy = 'bandwidth';
-      entry.camera.maxBitrate = Math.round(left);
+      entry.camera.maxBitrate = Math.floor(left / 25_000) * 25_000;
     }
   }
 
