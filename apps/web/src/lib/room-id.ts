@@ -1,11 +1,9 @@
 import { LIMITS, RoomIdSchema } from '@meshmeet/protocol';
+import { randomId } from './random-id.js';
 
 /** 128 random bits in base64url: a room link nobody can guess. */
 export function newRoomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return randomId(16);
 }
 
 /** Turns a typed room name ("Team Stand-up!") into a room id ("team-stand-up"); undefined if nothing is left. */

@@ -1,5 +1,6 @@
 import { CHAT_MESSAGE_MAX_LENGTH } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
+import { randomId } from '../random-id.js';
 import type { Call } from './call.js';
 
 export interface ChatMessage {
@@ -22,11 +23,6 @@ export interface ChatEvents extends Record<string, unknown> {
 const HISTORY = 500;
 /** Ids remembered per sender to drop a repeated message. */
 const SEEN_PER_SENDER = 200;
-
-function newMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 /**
  * The call's chat: messages go to every other participant over each link's data channel, never
@@ -57,7 +53,7 @@ export class Chat extends Emitter<ChatEvents> {
   send(text: string): boolean {
     const trimmed = text.trim();
     if (trimmed.length === 0 || trimmed.length > CHAT_MESSAGE_MAX_LENGTH) return false;
-    const id = newMessageId();
+    const id = randomId(12);
     for (const remote of this.call.remotes.values()) remote.send({ v: 1, type: 'chat', id, text: trimmed });
     this.add({ id, from: this.call.local.id, name: this.call.local.name, text: trimmed, at: new Date(), own: true });
     return true;

@@ -58,7 +58,11 @@ export const MIN_TILE_WIDTH = 160;
  * when they fit, else the largest count that does (at least one).
  */
 export function tilesPerPage(count: number, width: number, height: number, phone: boolean, minTileWidth = MIN_TILE_WIDTH): number {
-  const layoutOf = (n: number) => (phone ? callGrid(n, width, height) : bestGrid(n, width, height));
-  for (let n = Math.max(1, count); n > 1; n--) if (layoutOf(n).tileWidth >= minTileWidth) return n;
+  for (let n = Math.max(1, count); n > 1; n--) if (gridFor(n, width, height, phone).tileWidth >= minTileWidth) return n;
   return 1;
+}
+
+/** The call's layout on a grid that follows the phone rule (`callGrid`), or always the 16:9 one. */
+export function gridFor(count: number, width: number, height: number, phoneLayout: boolean): CallGridLayout {
+  return phoneLayout ? callGrid(count, width, height) : { ...bestGrid(count, width, height), fill: false };
 }

@@ -11,8 +11,7 @@ export interface LocalMediaView {
   cameraOn: boolean;
   hasAudio: boolean;
   hasVideo: boolean;
-  problems: string[];
-  /** The same problems with the source each is about (the page gives each an id to point at). */
+  /** What went wrong with each source (the page gives each an id to point at). */
   problemsBySource: { source: 'mic' | 'camera' | 'screen'; text: string }[];
   /** Why the microphone or camera cannot be used (blocked, missing, busy), while it has no track. */
   unavailable: { mic: string | undefined; camera: string | undefined };
@@ -72,7 +71,7 @@ export class LocalMediaState {
   private snapshot(media: LocalMedia | undefined): LocalMediaView {
     if (!media) {
       return {
-        cameraTrack: null, sharingScreen: false, micOn: true, cameraOn: true, hasAudio: false, hasVideo: false, problems: [], problemsBySource: [], unavailable: { mic: undefined, camera: undefined },
+        cameraTrack: null, sharingScreen: false, micOn: true, cameraOn: true, hasAudio: false, hasVideo: false, problemsBySource: [], unavailable: { mic: undefined, camera: undefined },
         cameras: [], microphones: [], speakers: [], camera: undefined, microphone: undefined, speaker: undefined,
       };
     }
@@ -83,7 +82,6 @@ export class LocalMediaState {
       cameraOn: media.cameraOn,
       hasAudio: media.tracks.mic !== null,
       hasVideo: media.tracks.camera !== null,
-      problems: Object.values(media.problems).filter((p): p is string => typeof p === 'string'),
       problemsBySource: (['mic', 'camera', 'screen'] as const).flatMap((source) => {
         const text = media.problems[source];
         return text ? [{ source, text }] : [];
