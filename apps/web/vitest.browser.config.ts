@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Engine tests in a real browser (Debian's Chromium, driven by Playwright): real RTCPeerConnections
- * wired back to back in one page, no server. Media comes from canvases and an oscillator.
+ * wired back to back in one page, no server. Media comes from canvases and an oscillator, or from
+ * Chromium's fake camera and microphone (granted without a prompt).
  */
 export default defineConfig({
   plugins: [svelte()],
@@ -19,6 +20,8 @@ export default defineConfig({
           executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
           args: [
             '--no-sandbox',
+            '--use-fake-ui-for-media-stream',
+            '--use-fake-device-for-media-stream',
             '--disable-gpu',
             '--disable-background-networking',
             '--disable-component-update',

@@ -12,36 +12,18 @@
  * to decoding everyone, the whole browser's CPU (all its processes, from /proc), each sender's total
  * uplink, and each decoded video's width against its tile's device-pixel width.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import { benchPage, joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
+import { benchPage, chromiumCpuSeconds, joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3198);
 const SIZES = (process.env.SIZES ?? '2,4,5,6,8').split(',').map(Number);
 const SETTLE_MS = Number(process.env.SETTLE_S ?? 8) * 1_000;
 const MEASURE_MS = Number(process.env.MEASURE_S ?? 10) * 1_000;
 const JOIN_TIMEOUT_MS = 60_000;
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 const server = startBenchServer(PORT);
 const BASE = server.base;
 
-/** CPU seconds used so far by every Chromium process on this machine (the benchmark's only browser). */
-function chromiumCpuSeconds(): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (!/chrom/i.test(name)) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return ticks / CLOCK_TICKS;
-}
 
 async function joinCall(browser: Browser, room: string, name: string, adaptive: boolean): Promise<Page> {
   const page = await benchPage(browser, { viewport: { width: 1280, height: 720 } });

@@ -81,7 +81,7 @@ test('each receiver gets the size it shows: a smaller tile lowers that link only
   await expect(details).toContainText('Route');
   await expect(details).toContainText('direct');
   await expect(details).toContainText(/Round trip\s*\d+ ms/);
-  await expect(details).toContainText(/Receiving\s*VP8 \d+x\d+ @ \d+ fps/);
+  await expect(details).toContainText(/Receiving\s*H264 \d+x\d+ @ \d+ fps/);
   await expect(details).toContainText(/Sending\s*\d+x\d+ @ \d+ fps, \d+ kbit\/s/);
   expectNoErrors(people);
   await closeAll(people);

@@ -66,6 +66,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   chosen: DeviceChoice;
   devices: MediaDeviceInfo[] = [];
   problems: Partial<Record<DeviceSource | 'screen', string>> = {};
+  /** What the current camera gives when asked for our largest size (`VIDEO_CONSTRAINTS`). */
+  private cameraFull: { width: number; height: number } | undefined;
   private readonly mediaDevices: MediaDevices;
   private readonly onDeviceChange = () => void this.handleDeviceChange();
   private stopped = false;
@@ -165,6 +167,28 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     }
   }
 
+  /** The camera's full size (as first captured), or undefined without a camera track. */
+  get cameraFullSize(): { width: number; height: number } | undefined {
+    return this.tracks.camera ? this.cameraFull : undefined;
+  }
+
+  /**
+   * Captures the camera at `size` (at most its full size): nobody is sent more than the largest picture
+   * any receiver shows, and each copy then scales fewer pixels. The same camera, no new track.
+   */
+  async setCameraCaptureSize(size: { width: number; height: number }): Promise<void> {
+    const track = this.tracks.camera;
+    if (!track || track.readyState === 'ended') return;
+    const settings = track.getSettings();
+    if (settings.width === size.width && settings.height === size.height) return;
+    try {
+      await track.applyConstraints({ ...track.getConstraints(), width: { ideal: size.width }, height: { ideal: size.height } });
+    } catch (error) {
+      // The camera keeps its previous size; senders scale it down instead.
+      log.with({ source: 'camera' }).warn('could not change the camera size', error);
+    }
+  }
+
   stopScreenShare(): void {
     this.adopt('screen', null);
   }
@@ -235,6 +259,10 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       });
     }
     this.tracks[source] = track;
+    if (source === 'camera' && track) {
+      const { width, height } = track.getSettings();
+      this.cameraFull = width && height ? { width, height } : undefined;
+    }
     const pending: Promise<unknown>[] = [];
     this.emit('track', { source, track, pending });
     this.emit('change', undefined);

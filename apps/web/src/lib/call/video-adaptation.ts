@@ -5,6 +5,11 @@ import type { RemoteParticipant } from './participant.js';
 
 export type VideoLimit = Allocation['limitedBy'];
 
+/** Camera capture sizes, as shares of its full size: the smallest that covers every sent picture is used. */
+const CAPTURE_SHARES = [0.5, 0.75, 1];
+/** A smaller capture only after receivers wanted less for this long (a larger one at once). */
+const CAPTURE_SHRINK_AFTER_MS = 5_000;
+
 /**
  * Applies the allocator to every link: on each receiver's hint, on each second's statistics, and
  * when our own camera or screen changes. Knows nothing of the UI; reports what limits our video.
@@ -13,6 +18,7 @@ export class VideoAdaptation {
   private readonly governor = new CpuGovernor();
   private cpuStep = 0;
   private applying = false;
+  private smallerCaptureSince: number | undefined;
   private again = false;
   limitedBy: VideoLimit = 'none';
 
@@ -51,6 +57,31 @@ export class VideoAdaptation {
     return width && height ? { width, height } : { width: 640, height: 480 };
   }
 
+  /**
+   * Captures the camera at the smallest of a few sizes that still covers the largest picture any link
+   * sends: growing at once (someone enlarged us), shrinking after a while (a tile briefly smaller).
+   */
+  private async fitCameraCapture(wanted: CaptureSize | undefined, now = performance.now()): Promise<void> {
+    const full = this.media.cameraFullSize;
+    const current = this.capture('camera');
+    if (!full || !current || !wanted) return;
+    const share = CAPTURE_SHARES.find((s) => full.width * s >= wanted.width && full.height * s >= wanted.height) ?? 1;
+    // Even sizes: encoders work in 2x2 blocks.
+    const size = { width: Math.round((full.width * share) / 2) * 2, height: Math.round((full.height * share) / 2) * 2 };
+    if (size.width === current.width && size.height === current.height) {
+      this.smallerCaptureSince = undefined;
+      return;
+    }
+    if (size.width < current.width) {
+      this.smallerCaptureSince ??= now;
+      if (now - this.smallerCaptureSince < CAPTURE_SHRINK_AFTER_MS) return;
+    }
+    this.smallerCaptureSince = undefined;
+    await this.media.setCameraCaptureSize(size);
+    // Every link's scale is relative to the capture: recompute them for the new size.
+    this.again = true;
+  }
+
   private async apply(): Promise<void> {
     const remotes = [...this.remotes()];
     const links: LinkDemand[] = remotes.map((remote) => ({
@@ -63,6 +94,7 @@ export class VideoAdaptation {
     const allocation = allocateVideo({
       links,
       capture: { camera: this.capture('camera'), screen: this.capture('screen') },
+      cameraFull: this.media.cameraFullSize,
       cpuStep: this.cpuStep,
       // Each link's controller estimates its own path; together they are an upper bound of the uplink.
       // (Their own caps already apply per link; the sum splits by priority when even that is short.)
@@ -78,6 +110,7 @@ export class VideoAdaptation {
         remote.setVideoToThemPaused(encodings.camera.paused === 'bandwidth');
       }),
     );
+    await this.fitCameraCapture(allocation.cameraWanted);
     if (allocation.limitedBy !== this.limitedBy) {
       this.limitedBy = allocation.limitedBy;
       this.onLimit(allocation.limitedBy);

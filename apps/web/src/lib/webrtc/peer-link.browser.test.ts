@@ -252,4 +252,44 @@ describe('PeerLink in a real browser', () => {
     await Promise.all([connected(a), connected(b)]);
     await flowing(b, 'camera');
   });
+  it('sends Opus with DTX both ways: a muted microphone sends a few packets a second instead of 50', async () => {
+    const [a, b] = pair();
+    await Promise.all([connected(a), connected(b)]);
+    const audioPacketsPerSecond = async (end: End) => {
+      const read = async () => {
+        let packets = 0;
+        (await end.link.pc.getStats()).forEach((stat: Record<string, unknown>) => {
+          if (stat.type === 'outbound-rtp' && stat.kind === 'audio') packets = Number(stat.packetsSent ?? 0);
+        });
+        return packets;
+      };
+      const before = await read();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      return ((await read()) - before) / 2;
+    };
+    // A tone: one packet every 20 ms.
+    expect(await audioPacketsPerSecond(a)).toBeGreaterThan(40);
+    for (const end of [a, b]) end.tracks.mic!.enabled = false;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Muted (silence): Opus DTX sends a comfort-noise packet every 400 ms, on each side's encoder.
+    expect(await audioPacketsPerSecond(a)).toBeLessThan(10);
+    expect(await audioPacketsPerSecond(b)).toBeLessThan(10);
+  });
+  it('sends video with the cheapest codec both ends have (H.264 here), and retransmission stays on', async () => {
+    const [a, b] = pair();
+    await Promise.all([connected(a), connected(b)]);
+    await flowing(b, 'camera');
+    await flowing(a, 'camera');
+    for (const end of [a, b]) {
+      const report = await end.link.pc.getStats();
+      const codecs: string[] = [];
+      report.forEach((stat: Record<string, unknown>) => {
+        if (stat.type === 'outbound-rtp' && stat.kind === 'video' && Number(stat.framesEncoded) > 0) {
+          codecs.push(String((report.get(String(stat.codecId)) as { mimeType?: string } | undefined)?.mimeType));
+        }
+      });
+      expect(codecs).toEqual(['video/H264']);
+    }
+    expect(a.link.pc.localDescription!.sdp).toMatch(/a=rtpmap:\d+ rtx\/90000/);
+  });
 });

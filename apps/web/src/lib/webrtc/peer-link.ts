@@ -16,6 +16,8 @@ import { Emitter } from '../emitter.js';
 import type { Logger } from '../log.js';
 import { IceRestartPolicy, type LinkHealth } from './ice-restart-policy.js';
 import { CandidateQueue, decideOnDescription } from './negotiation.js';
+import { preferredVideoCodecs } from './codecs.js';
+import { withOpusParameters } from './sdp.js';
 import { readLinkStats, type LinkStats, type StatsMemory } from './link-stats.js';
 import { SCREEN_ENCODING, type VideoEncoding } from './video-encoding.js';
 import type { SourceEncoding } from './video-allocator.js';
@@ -115,7 +117,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       // One transceiver per source, in the protocol's order, then the data channel: all in the first offer.
       for (const source of SOURCES) {
         const track = options.localTrack(source);
-        this.bySource.set(source, this.pc.addTransceiver(track ?? SOURCE_KIND[source], { direction: 'sendrecv' }));
+        const transceiver = this.pc.addTransceiver(track ?? SOURCE_KIND[source], { direction: 'sendrecv' });
+        this.preferCodecs(transceiver);
+        this.bySource.set(source, transceiver);
       }
       this.openChannel();
     }
@@ -292,8 +296,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     }
     this.isSettingRemoteAnswerPending = description.type === 'answer';
     try {
-      // For the polite peer in a collision this performs an implicit rollback of its own offer.
-      await this.pc.setRemoteDescription(description);
+      // For the polite peer in a collision this performs an implicit rollback of its own offer. The
+      // Opus preferences set our encoder for this link (see withOpusParameters).
+      await this.pc.setRemoteDescription({ type: description.type, sdp: withOpusParameters(description.sdp) });
     } finally {
       this.isSettingRemoteAnswerPending = false;
     }
@@ -379,8 +384,21 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       const transceiver = this.bySource.get(source);
       if (!transceiver || transceiver.currentDirection === 'stopped') continue;
       if (transceiver.direction !== 'sendrecv') transceiver.direction = 'sendrecv';
+      this.preferCodecs(transceiver);
       const track = this.options.localTrack(source);
       if (transceiver.sender.track !== track) void transceiver.sender.replaceTrack(track);
+    }
+  }
+
+  /** Orders a video transceiver's codecs by cost here (see codecs.ts); the browser's default if it cannot. */
+  private preferCodecs(transceiver: RTCRtpTransceiver): void {
+    if (transceiver.receiver.track.kind !== 'video' || typeof transceiver.setCodecPreferences !== 'function') return;
+    const codecs = RTCRtpReceiver.getCapabilities('video')?.codecs;
+    if (!codecs) return;
+    try {
+      transceiver.setCodecPreferences(preferredVideoCodecs(codecs));
+    } catch (error) {
+      this.log.warn('kept the browser\'s codec order', error);
     }
   }
 

@@ -45,9 +45,25 @@ describe('allocateVideo', () => {
     expect(links.get('new')!.camera).toMatchObject({ active: true, scaleResolutionDownBy: 1.34 });
   });
 
-  it('asks the camera for the largest size any receiver wants, not more', () => {
+  it('asks the camera for the largest picture any link sends, not more', () => {
     const { cameraWanted } = allocateVideo({ links: [link('a', tile(320)), link('b', tile(480)), link('c', null)], capture: { camera: VGA }, cpuStep: 0 });
-    expect(cameraWanted).toEqual({ width: 480, height: 270 });
+    // 3/4 of the 480x270 tile covered: 640 / 1.78 x 480 / 1.78.
+    expect(cameraWanted).toEqual({ width: 360, height: 270 });
+  });
+
+  it('wants the same whatever the camera captures now (so a smaller capture can grow again), within the ceiling', () => {
+    const ceiling = { scaleResolutionDownBy: 2, maxFramerate: 15, maxBitrate: 300_000 };
+    const links = [link('a', tile(1280)), link('b', tile(1280))];
+    const atFull = allocateVideo({ links, capture: { camera: VGA }, cpuStep: 0, ceiling });
+    const atHalf = allocateVideo({ links, capture: { camera: { width: 320, height: 240 } }, cameraFull: VGA, cpuStep: 0, ceiling });
+    // Five or more copies: at most half the full picture, however large the tile.
+    expect(atFull.cameraWanted).toEqual({ width: 320, height: 240 });
+    expect(atHalf.cameraWanted).toEqual({ width: 320, height: 240 });
+    // Captured at that size already: sent as captured, not halved again.
+    expect(atHalf.links.get('a')!.camera.scaleResolutionDownBy).toBe(1);
+    expect(atFull.links.get('a')!.camera.scaleResolutionDownBy).toBe(2);
+    // A larger tile with no ceiling wants the full camera back.
+    expect(allocateVideo({ links, capture: { camera: { width: 320, height: 240 } }, cameraFull: VGA, cpuStep: 0 }).cameraWanted).toEqual(VGA);
   });
 
   it('a pinned or speaking person is sent at a higher frame rate than the rest', () => {

@@ -32,14 +32,20 @@ export interface CaptureSize {
 
 export interface AllocatorInput {
   links: LinkDemand[];
-  /** The size captured per source (absent: the source is off). */
+  /** The size captured per source right now (absent: the source is off). */
   capture: Partial<Record<VideoSource, CaptureSize>>;
+  /**
+   * The camera's full size (what it gives when asked for our largest size). Capture may be smaller while
+   * no receiver wants more; the ceiling and `cameraWanted` are relative to this. Default: `capture.camera`.
+   */
+  cameraFull?: CaptureSize | undefined;
   /** 0: the encoder keeps up; each step (from `qualityLimitationReason === 'cpu'`) costs pixels, then frames. */
   cpuStep: number;
   /** The whole uplink, in bit/s, when known (the sum of the links' estimates). */
   uplinkBitrate?: number | undefined;
   /**
-   * The most any camera copy may cost, from the number of copies we encode (`videoEncodingFor`): a
+   * The most any camera copy may cost (its scale relative to the camera's full size), from the number of
+   * copies we encode (`videoEncodingFor`): a
    * large tile never makes a crowded call heavier than the fixed steps (measured: at 6 people, sizing
    * every link to its tile alone left streams at 2-5 fps where the steps kept 5-10).
    */
@@ -64,7 +70,10 @@ export interface Allocation {
   links: Map<string, LinkEncodings>;
   /** What holds our video back right now, for the "your video is reduced" notice. */
   limitedBy: 'none' | 'bandwidth' | 'cpu';
-  /** The largest size any receiver wants of the camera: capturing more is wasted work. */
+  /**
+   * The largest picture any link would send if the camera gave its full size: capturing more is wasted
+   * work (each copy scales its frames down again), so the camera is asked for no more than this.
+   */
   cameraWanted: CaptureSize | undefined;
 }
 
@@ -134,10 +143,14 @@ export function allocateVideo(input: AllocatorInput): Allocation {
     if (capture.camera && cameraHint) {
       const ceiling = input.ceiling;
       const framerate = Math.min(cameraFramerate(cameraHint, cpuStep, input.links.length), ceiling?.maxFramerate ?? Infinity);
-      const scale = Math.max(scaleFor(capture.camera, cameraHint, cpuStep), ceiling?.scaleResolutionDownBy ?? 1);
+      const full = input.cameraFull ?? capture.camera;
+      // The ceiling is a share of the full picture: on a smaller capture it scales down less.
+      const ceilingScale = (capture: CaptureSize) => Math.max(1, ((ceiling?.scaleResolutionDownBy ?? 1) * capture.width) / full.width);
+      const scale = Math.max(scaleFor(capture.camera, cameraHint, cpuStep), ceilingScale(capture.camera));
       const bitrate = Math.min(cameraBitrate(capture.camera, scale, framerate), ceiling?.maxBitrate ?? Infinity);
       camera = { active: true, scaleResolutionDownBy: scale, maxFramerate: framerate, maxBitrate: bitrate };
-      const want = { width: Math.min(capture.camera.width, cameraHint.width), height: Math.min(capture.camera.height, cameraHint.height) };
+      const fullScale = Math.max(scaleFor(full, cameraHint, cpuStep), ceilingScale(full));
+      const want = { width: Math.ceil(full.width / fullScale), height: Math.ceil(full.height / fullScale) };
       cameraWanted = cameraWanted ? { width: Math.max(cameraWanted.width, want.width), height: Math.max(cameraWanted.height, want.height) } : want;
     }
     let screen: LinkEncodings['screen'] = { ...PAUSED, maxBitrate: MIN_SCREEN_BITRATE, paused: 'hidden' };
