@@ -13,10 +13,11 @@ const timed = (name, fn) => {
   timings.push([name, Date.now() - t0]);
 };
 
-// Debian packages the tests drive for real: Chromium (e2e), redis-server (shared state across instances),
+// Debian packages the tests drive for real: Chromium and Firefox ESR (e2e), redis-server (shared state across instances),
 // coturn (TURN relay test) and docker-compose (offline validation of docker-compose.yml; no engine needed).
 const SYSTEM_PACKAGES = [
   { binary: chromium, pkg: 'chromium' },
+  { binary: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', pkg: 'firefox-esr' },
   { binary: '/usr/bin/redis-server', pkg: 'redis-server' },
   { binary: '/usr/bin/turnserver', pkg: 'coturn' },
   { binary: '/usr/bin/docker-compose', pkg: 'docker-compose' },
@@ -59,8 +60,8 @@ timed('npm start as a supervisor sees it', () => {
   run(process.execPath, ['--test', '--test-reporter=spec', 'scripts/start.test.mjs']);
 });
 
-timed('end-to-end tests (Playwright, Chromium)', () => {
-  step('End-to-end tests (Playwright, Chromium)');
+timed('end-to-end tests (Playwright, Chromium + Firefox)', () => {
+  step('End-to-end tests (Playwright: Chromium, and Firefox ESR in mixed calls)');
   pnpm(['exec', 'turbo', 'run', 'e2e', '--output-logs=full']);
 });
 

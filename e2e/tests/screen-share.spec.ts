@@ -4,8 +4,8 @@ import {
   expect,
   expectFullMesh,
   expectNoErrors,
+  expectScreenFlowing,
   expectVideoFlowing,
-  inboundSource,
   join,
   negotiations,
   type Person,
@@ -15,21 +15,6 @@ import {
   uniqueRoom,
   waitJoined,
 } from './support.js';
-
-/**
- * Keeps decoding new frames of `from`'s screen, at least as wide as its tile shows it (device pixels):
- * the sender sizes each link to the receiver's tile, and a screen must stay sharp where it is shown.
- */
-async function expectScreenFlowing(person: Person, from: string): Promise<number> {
-  const tileWidth = await screenOf(person, from).evaluate((tile) => Math.round(tile.getBoundingClientRect().width * devicePixelRatio));
-  const minWidth = Math.min(1920, tileWidth);
-  await expect.poll(async () => (await inboundSource(person, from, 'screen')).framesDecoded, { timeout: 15_000 }).toBeGreaterThan(0);
-  const before = await inboundSource(person, from, 'screen');
-  await expect.poll(async () => (await inboundSource(person, from, 'screen')).framesDecoded, { timeout: 10_000 }).toBeGreaterThan(before.framesDecoded + 3);
-  const { frameWidth } = await inboundSource(person, from, 'screen');
-  expect(frameWidth, `${person.name} decodes ${from}'s screen at least as wide as its ${tileWidth} px tile`).toBeGreaterThanOrEqual(minWidth);
-  return frameWidth;
-}
 
 /** When `person` presented the first frame of `from`'s screen (Date.now() in that page). */
 function firstScreenFrameAt(person: Person, from: string): Promise<number | undefined> {

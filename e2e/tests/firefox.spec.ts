@@ -1,0 +1,106 @@
+import { BASE_URL } from '../playwright.config.js';
+import { launchFirefox } from './firefox.js';
+import {
+  closeAll,
+  expect,
+  expectAudioFlowing,
+  expectFullMesh,
+  expectNoErrors,
+  expectScreenFlowing,
+  expectVideoFlowing,
+  join,
+  type Person,
+  screenOf,
+  test,
+  tileOf,
+  uniqueRoom,
+} from './support.js';
+
+/** The codec and width of the camera video `person` sends to `to` (from the sender's getStats). */
+function sentCamera(person: Person, to: string): Promise<{ codec: string; width: number } | undefined> {
+  return person.page.evaluate(async (to) => {
+    const pc = window.__e2e.pcOf(to);
+    const report = await pc?.getStats();
+    let sent: { codec: string; width: number } | undefined;
+    report?.forEach((s: Record<string, unknown>) => {
+      // The camera: the video sender with frames (the screen's sends nothing here).
+      if (s.type === 'outbound-rtp' && s.kind === 'video' && Number(s.framesEncoded ?? 0) > 0 && Number(s.frameWidth ?? 0) > 0) {
+        const codec = report.get(String(s.codecId)) as { mimeType?: string } | undefined;
+        sent = { codec: String(codec?.mimeType).toLowerCase(), width: Number(s.frameWidth) };
+      }
+    });
+    return sent;
+  }, to);
+}
+
+/** Device-pixel width of `name`'s camera tile in `person`'s view. */
+const tileWidth = (person: Person, name: string) => tileOf(person, name).evaluate((tile) => Math.round(tile.getBoundingClientRect().width * devicePixelRatio));
+
+test('Chromium and Firefox in one call: media every way, each link on the cheapest common codec, mute, camera, screen and chat across browsers', async ({ browser }) => {
+  const firefox = await launchFirefox();
+  try {
+    const room = uniqueRoom('firefox');
+    const ada = await join(browser, room, 'Ada');
+    const bob = await join(browser, room, 'Bob');
+    // Its own browser, so its own base URL (the suite's `use.baseURL` configures Chromium's contexts).
+    const fay = await join(firefox, room, 'Fay', BASE_URL);
+    const people = [ada, bob, fay];
+    await expectFullMesh(people);
+    for (const person of people) {
+      for (const other of people.filter((p) => p !== person)) {
+        await expectVideoFlowing(person, other.name);
+        await expectAudioFlowing(person, other.name);
+      }
+    }
+
+    // Codecs: H.264 between the Chromiums (cheapest here), VP8 with Firefox (it has no H.264 here).
+    await expect.poll(async () => (await sentCamera(ada, 'Bob'))?.codec).toBe('video/h264');
+    await expect.poll(async () => (await sentCamera(ada, 'Fay'))?.codec).toBe('video/vp8');
+    await expect.poll(async () => (await sentCamera(fay, 'Ada'))?.codec).toBe('video/vp8');
+    // Firefox takes the receivers' sizes too: it never sends more than 3/4 of the tile that shows it
+    // (its own CPU adaptation may send less: see docs/benchmarks.md).
+    for (const viewer of [ada, bob]) {
+      const shown = await tileWidth(viewer, 'Fay');
+      await expect.poll(async () => (await sentCamera(fay, viewer.name))?.width ?? Infinity, { timeout: 15_000 }).toBeLessThanOrEqual(Math.ceil(Math.min(640, shown * 0.75)));
+    }
+
+    // Mute and camera off in Firefox reach the Chromiums, and the camera comes back.
+    await fay.page.getByRole('button', { name: 'Mute', exact: true, pressed: false }).click();
+    for (const other of [ada, bob]) await expect(tileOf(other, 'Fay').getByTestId('muted')).toBeVisible();
+    await fay.page.getByRole('button', { name: 'Camera off', pressed: false }).click();
+    for (const other of [ada, bob]) await expect(tileOf(other, 'Fay').getByTestId('camera-off')).toBeVisible();
+    await fay.page.getByRole('button', { name: 'Camera off', pressed: true }).click();
+    for (const other of [ada, bob]) {
+      await expect(tileOf(other, 'Fay').getByTestId('camera-off')).toBeHidden();
+      await expectVideoFlowing(other, 'Fay');
+    }
+    await fay.page.getByRole('button', { name: 'Mute', exact: true, pressed: true }).click();
+    await expect(tileOf(ada, 'Fay').getByTestId('muted')).toBeHidden();
+
+    // A Chromium's screen, seen in Firefox.
+    await ada.page.getByRole('button', { name: 'Share screen' }).click();
+    await expect(screenOf(fay, 'Ada')).toBeVisible();
+    await expectScreenFlowing(fay, 'Ada');
+
+    // Chat both ways across browsers, as text.
+    for (const [from, to, text] of [
+      [fay, ada, 'Hello from <b>Firefox</b>'],
+      [ada, fay, 'Hello from Chromium'],
+    ] as const) {
+      await from.page.getByRole('button', { name: /^Chat/ }).click();
+      const box = from.page.getByRole('textbox', { name: 'Message' });
+      await box.fill(text);
+      await box.press('Enter');
+      await to.page.getByRole('button', { name: /^Chat/ }).click();
+      const received = to.page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: text });
+      await expect(received.locator('.sender')).toHaveText(from.name);
+      await expect(received.locator('.text')).toHaveText(text);
+      await to.page.keyboard.press('Escape');
+      await from.page.keyboard.press('Escape');
+    }
+    expectNoErrors(people);
+    await closeAll(people);
+  } finally {
+    await firefox.close();
+  }
+});
