@@ -41,14 +41,20 @@ interface PageSample {
   bytesSent: number;
   /** Decoded width / tile device-pixel width, per remote camera tile with video. */
   widthRatios: number[];
+  /** Camera copies this page does not encode now (`active: false`: hidden by the receiver or paused for bandwidth). */
+  pausedCopies: number;
 }
 
 function samplePage(page: Page): Promise<PageSample> {
   return page.evaluate(async () => {
-    const result = { frames: {} as Record<string, number>, bytesSent: 0, widthRatios: [] as number[] };
+    const result = { frames: {} as Record<string, number>, bytesSent: 0, widthRatios: [] as number[], pausedCopies: 0 };
     const widths: Record<string, number> = {};
     const frames: Record<string, number> = {};
     for (const pc of window.__e2e.pcs.filter((pc) => pc.connectionState !== 'closed')) {
+      for (const sender of pc.getSenders()) {
+        // The camera's sender (a shared screen is marked 'detail').
+        if (sender.track?.kind === 'video' && sender.track.contentHint !== 'detail' && sender.getParameters().encodings[0]?.active === false) result.pausedCopies += 1;
+      }
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
         if (s.type === 'outbound-rtp') result.bytesSent += Number(s.bytesSent ?? 0);
         if (s.type === 'inbound-rtp' && s.kind === 'video') {
@@ -76,6 +82,8 @@ interface RunResult {
   cpuCores: number;
   maxUplinkMbps: number;
   widthRatio: { min: number; median: number; max: number };
+  /** Camera copies not encoded at the end of the window, over all senders. */
+  pausedCopies: number;
 }
 
 const median = (values: number[]) => {
@@ -83,12 +91,25 @@ const median = (values: number[]) => {
   return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
 };
 
-async function run(browser: Browser, size: number, adaptive: boolean): Promise<RunResult> {
+/** A call that could not be completed: who did not get in, and why. */
+interface Incomplete {
+  incomplete: string;
+}
+
+async function run(browser: Browser, size: number, adaptive: boolean): Promise<RunResult | Incomplete> {
   const room = `capacity-${size}-${adaptive ? 'on' : 'off'}-${Date.now().toString(36)}`;
   const pages: Page[] = [];
-  for (let i = 0; i < size - 1; i++) pages.push(await joinCall(browser, room, `P${i + 1}`, adaptive));
-  const last = await joinCall(browser, room, `P${size}`, adaptive);
-  pages.push(last);
+  for (let i = 0; i < size; i++) {
+    try {
+      pages.push(await joinCall(browser, room, `P${i + 1}`, adaptive));
+    } catch (error) {
+      // The machine is past what it can carry: the page never got into the call (starved pages miss
+      // their signaling heartbeats). Reported as such, and the next size still runs.
+      for (const context of browser.contexts()) await context.close();
+      return { incomplete: `person ${i + 1} of ${size} was not in the call ${JOIN_TIMEOUT_MS / 1_000} s after pressing Join (${(error as Error).name})` };
+    }
+  }
+  const last = pages[pages.length - 1]!;
   const joinMs = await joinToAllFrames(last, size - 1, JOIN_TIMEOUT_MS);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const before = await Promise.all(pages.map(samplePage));
@@ -117,6 +138,7 @@ async function run(browser: Browser, size: number, adaptive: boolean): Promise<R
     joinMs,
     cpuCores,
     maxUplinkMbps: Math.max(...uplinks),
+    pausedCopies: after.reduce((sum, sample) => sum + sample.pausedCopies, 0),
     widthRatio: { min: sortedRatios[0] ?? NaN, median: median(ratios), max: sortedRatios[sortedRatios.length - 1] ?? NaN },
   };
 }
@@ -128,28 +150,40 @@ const ratio = (on: number, off: number) => (Number.isFinite(on) && Number.isFini
 async function main(): Promise<void> {
   await server.ready;
   const browser = await launchBenchBrowser();
+  try {
+    await measureAll(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function measureAll(browser: Browser): Promise<void> {
   console.log(`capacity: one Chromium, one 1280x720 context per person, fake camera 640x480 + microphone, settle ${SETTLE_MS / 1_000} s, measure ${MEASURE_MS / 1_000} s`);
-  console.log('| people | adaptation | lowest fps | median fps | join -> all frames | browser CPU (cores) | max uplink per sender | decoded/tile width (min / median / max) |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| people | adaptation | lowest fps | median fps | join -> all frames | browser CPU (cores) | max uplink per sender | decoded/tile width (min / median / max) | camera copies paused |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   const ratios: string[] = [];
   for (const size of SIZES) {
-    const results: Record<'on' | 'off', RunResult> = {} as Record<'on' | 'off', RunResult>;
+    const results: Partial<Record<'on' | 'off', RunResult>> = {};
     // Alternate which goes first, so neither mode always meets a freshly started browser.
     const order: ('on' | 'off')[] = size % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
     for (const mode of order) {
       const r = await run(browser, size, mode === 'on');
+      if ('incomplete' in r) {
+        console.log(`| ${size} | ${mode} | did not complete: ${r.incomplete} | | | | | | |`);
+        continue;
+      }
       results[mode] = r;
       console.log(
-        `| ${size} | ${mode} | ${f1(r.lowestFps)} | ${f1(r.medianFps)} | ${Math.round(r.joinMs)} ms | ${f2(r.cpuCores)} | ${f2(r.maxUplinkMbps)} Mbps | ${f2(r.widthRatio.min)} / ${f2(r.widthRatio.median)} / ${f2(r.widthRatio.max)} |`,
+        `| ${size} | ${mode} | ${f1(r.lowestFps)} | ${f1(r.medianFps)} | ${Math.round(r.joinMs)} ms | ${f2(r.cpuCores)} | ${f2(r.maxUplinkMbps)} Mbps | ${f2(r.widthRatio.min)} / ${f2(r.widthRatio.median)} / ${f2(r.widthRatio.max)} | ${r.pausedCopies} of ${size * (size - 1)} |`,
       );
     }
+    if (!results.on || !results.off) continue;
     ratios.push(
       `${size} people, on/off: lowest fps ${ratio(results.on.lowestFps, results.off.lowestFps)}, join ${ratio(results.on.joinMs, results.off.joinMs)}, CPU ${ratio(results.on.cpuCores, results.off.cpuCores)}, uplink ${ratio(results.on.maxUplinkMbps, results.off.maxUplinkMbps)}`,
     );
   }
   console.log('');
   for (const line of ratios) console.log(line);
-  await browser.close();
 }
 
 runBench(main, server);

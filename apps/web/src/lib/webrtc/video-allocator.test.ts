@@ -71,12 +71,16 @@ describe('allocateVideo', () => {
     expect(links.get('pin')!.camera.maxFramerate).toBeGreaterThan(links.get('grid')!.camera.maxFramerate);
   });
 
-  it('CPU steps cost pixels first, then frames, and say so', () => {
+  it('CPU steps cost pixels at every step, frames only at the last and not below 15, and say so', () => {
     const at = (cpuStep: number) => allocateVideo({ links: [link('a', tile(640))], capture: { camera: VGA }, cpuStep });
     const steps = [0, 1, 2, 3].map((step) => at(step).links.get('a')!.camera);
     expect(steps[1]!.scaleResolutionDownBy).toBeGreaterThan(steps[0]!.scaleResolutionDownBy);
     expect(steps[1]!.maxFramerate).toBe(steps[0]!.maxFramerate);
     expect(steps[2]!.scaleResolutionDownBy).toBeGreaterThan(steps[1]!.scaleResolutionDownBy);
+    expect(steps[3]!.scaleResolutionDownBy).toBeGreaterThan(steps[2]!.scaleResolutionDownBy);
+    // Frames only at the last step, and never below 15.
+    expect(steps[2]!.maxFramerate).toBe(steps[0]!.maxFramerate);
+    expect(steps[3]!.maxFramerate).toBe(15);
     expect(steps[3]!.maxFramerate).toBeLessThan(steps[2]!.maxFramerate);
     expect(at(0).limitedBy).toBe('none');
     expect(at(2).limitedBy).toBe('cpu');
