@@ -4,6 +4,7 @@
  *
  *   pnpm --filter @meshmeet/e2e bench:join            (builds must exist: pnpm build)
  *   RUNS=10 SIZES=2,3,4 pnpm --filter @meshmeet/e2e bench:join
+ *   ADAPTATION=off pnpm --filter @meshmeet/e2e bench:join    (the fixed room-size steps instead of the allocator)
  *
  * For each call size N and run, N-1 people are already in a room and a newcomer presses Join. The
  * app marks `meshmeet:join-clicked` on the click and `meshmeet:first-remote-frame` when the first
@@ -17,13 +18,14 @@ const PORT = Number(process.env.BENCH_PORT ?? 3199);
 const RUNS = Number(process.env.RUNS ?? 5);
 const SIZES = (process.env.SIZES ?? '2,4').split(',').map(Number);
 const RUN_TIMEOUT_MS = 30_000;
+const QUERY = process.env.ADAPTATION === 'off' ? '?adaptation=off' : '';
 
 const server = startBenchServer(PORT);
 const BASE = server.base;
 
 async function lobby(browser: Browser, room: string, name: string): Promise<Page> {
   const page = await benchPage(browser);
-  await page.goto(`${BASE}/r/${room}`);
+  await page.goto(`${BASE}/r/${room}${QUERY}`);
   await page.getByLabel('Your name').fill(name);
   // Wait until the camera preview runs, as a person would before pressing Join.
   await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement | null)?.readyState === 4);
@@ -48,7 +50,7 @@ const fmt = (ms: number) => `${Math.round(ms)} ms`;
 async function main(): Promise<void> {
   await server.ready;
   const browser = await launchBenchBrowser();
-  console.log(`join -> first remote frame, ${RUNS} runs per size (fake camera 640x480, VP8 + Opus, one Chromium, one context per person)`);
+  console.log(`join -> first remote frame, ${RUNS} runs per size (fake camera 640x480, one Chromium, one context per person, adaptation ${QUERY ? 'off' : 'on'})`);
   for (const size of SIZES) {
     const firstFrame: number[] = [];
     const allFrames: number[] = [];

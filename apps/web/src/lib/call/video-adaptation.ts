@@ -1,5 +1,5 @@
 import { videoEncodingFor } from '../webrtc/video-encoding.js';
-import { allocateVideo, CpuGovernor, type Allocation, type CaptureSize, type LinkDemand, type VideoSource } from '../webrtc/video-allocator.js';
+import { allocateVideo, CpuGovernor, PauseProbe, type Allocation, type CaptureSize, type LinkDemand, type VideoSource } from '../webrtc/video-allocator.js';
 import type { LocalMedia } from './local-media.js';
 import type { RemoteParticipant } from './participant.js';
 
@@ -19,6 +19,8 @@ export class VideoAdaptation {
   private cpuStep = 0;
   private applying = false;
   private smallerCaptureSince: number | undefined;
+  /** Per remote: when a link paused for bandwidth is tried again, and whether it is being tried now. */
+  private readonly probes = new Map<string, { schedule: PauseProbe; probing: boolean }>();
   private again = false;
   limitedBy: VideoLimit = 'none';
 
@@ -57,6 +59,24 @@ export class VideoAdaptation {
     return width && height ? { width, height } : { width: 640, height: 480 };
   }
 
+  private scheduleProbes(remotes: RemoteParticipant[], allocation: Allocation, now = performance.now()): void {
+    const present = new Set(remotes.map((remote) => remote.id));
+    for (const id of this.probes.keys()) if (!present.has(id)) this.probes.delete(id);
+    for (const remote of remotes) {
+      const camera = allocation.links.get(remote.id)?.camera;
+      const wantsPause = camera?.paused === 'bandwidth' || camera?.probing === true;
+      let probe = this.probes.get(remote.id);
+      if (!probe) {
+        if (!wantsPause) continue;
+        this.probes.set(remote.id, (probe = { schedule: new PauseProbe(), probing: false }));
+      }
+      const probing = probe.schedule.update(wantsPause, now);
+      // A probe starting or ending changes that link's encoding: apply it now, not in a second.
+      if (probing !== probe.probing) this.again = true;
+      probe.probing = probing;
+    }
+  }
+
   /**
    * Captures the camera at the smallest of a few sizes that still covers the largest picture any link
    * sends: growing at once (someone enlarged us), shrinking after a while (a tile briefly smaller).
@@ -89,6 +109,7 @@ export class VideoAdaptation {
       camera: remote.view === undefined ? undefined : remote.view.camera,
       screen: remote.view === undefined ? undefined : remote.view.screen,
       availableBitrate: remote.stats?.availableOutgoingBitrate,
+      probe: this.probes.get(remote.id)?.probing,
     }));
     const estimates = links.map((link) => link.availableBitrate).filter((bitrate): bitrate is number => bitrate !== undefined);
     const allocation = allocateVideo({
@@ -107,9 +128,10 @@ export class VideoAdaptation {
         if (!encodings) return;
         await remote.link.setVideoEncoding('camera', encodings.camera);
         await remote.link.setVideoEncoding('screen', encodings.screen);
-        remote.setVideoToThemPaused(encodings.camera.paused === 'bandwidth');
+        remote.setVideoToThemPaused(encodings.camera.paused === 'bandwidth' || encodings.camera.probing === true);
       }),
     );
+    this.scheduleProbes(remotes, allocation);
     await this.fitCameraCapture(allocation.cameraWanted);
     if (allocation.limitedBy !== this.limitedBy) {
       this.limitedBy = allocation.limitedBy;

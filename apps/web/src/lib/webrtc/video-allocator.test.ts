@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateVideo, CpuGovernor, MIN_CAMERA_BITRATE, type LinkDemand, type ViewHint } from './video-allocator.js';
+import { allocateVideo, CpuGovernor, MIN_CAMERA_BITRATE, PauseProbe, type LinkDemand, type ViewHint } from './video-allocator.js';
 
 const VGA = { width: 640, height: 480 };
 const tile = (width: number, height = Math.round((width * 9) / 16), priority: ViewHint['priority'] = 'normal'): ViewHint => ({ width, height, priority });
@@ -117,6 +117,15 @@ describe('allocateVideo', () => {
     expect(MIN_CAMERA_BITRATE).toBeGreaterThan(60_000 * 0.85);
   });
 
+  it('probes a paused link with a thumbnail, and says it would still pause', () => {
+    const far = (probe: boolean) => allocateVideo({ links: [link('far', tile(640), { availableBitrate: 60_000, probe })], capture: { camera: VGA }, cpuStep: 0 }).links.get('far')!.camera;
+    expect(far(false)).toMatchObject({ active: false, paused: 'bandwidth' });
+    expect(far(true)).toMatchObject({ active: true, scaleResolutionDownBy: 4, maxFramerate: 10, maxBitrate: MIN_CAMERA_BITRATE, probing: true });
+    // A link with enough budget is not affected by the probe flag.
+    const near = allocateVideo({ links: [link('near', tile(640), { availableBitrate: 3_000_000, probe: true })], capture: { camera: VGA }, cpuStep: 0 });
+    expect(near.links.get('near')!.camera.probing).toBeUndefined();
+  });
+
   it('sends nothing of a source that is off', () => {
     const { links, cameraWanted } = allocateVideo({ links: [link('a', tile(640))], capture: {}, cpuStep: 0 });
     expect(links.get('a')!.camera.active).toBe(false);
@@ -160,5 +169,34 @@ describe('the ceiling by number of copies', () => {
     expect(links.get('big')!.camera).toMatchObject({ scaleResolutionDownBy: 2, maxFramerate: 15 });
     expect(links.get('big')!.camera.maxBitrate).toBeLessThanOrEqual(300_000);
     expect(links.get('small')!.camera.scaleResolutionDownBy).toBeGreaterThan(2);
+  });
+});
+
+describe('PauseProbe', () => {
+  it('probes after 8 s paused, for 4 s, then waits twice as long each time the link still cannot carry video, up to 60 s', () => {
+    const probe = new PauseProbe();
+    const probesAt: number[] = [];
+    let probing = false;
+    for (let now = 0; now <= 200_000; now += 1_000) {
+      const next = probe.update(true, now);
+      if (next && !probing) probesAt.push(now);
+      probing = next;
+    }
+    // 8 s, then 4 s of probe + 16 s, + 4 + 32, + 4 + 60 (capped), ...
+    expect(probesAt.slice(0, 5)).toEqual([8_000, 28_000, 64_000, 128_000, 192_000]);
+  });
+
+  it('stops probing and starts over once the link carries video again', () => {
+    const probe = new PauseProbe();
+    expect(probe.update(true, 0)).toBe(false);
+    expect(probe.update(true, 8_000)).toBe(true);
+    expect(probe.update(true, 10_000)).toBe(true);
+    // The probe showed the estimate recovered: no pause wanted at its end.
+    expect(probe.update(false, 12_000)).toBe(false);
+    expect(probe.update(false, 20_000)).toBe(false);
+    // Paused again later: the first wait is 8 s again.
+    expect(probe.update(true, 30_000)).toBe(false);
+    expect(probe.update(true, 37_999)).toBe(false);
+    expect(probe.update(true, 38_000)).toBe(true);
   });
 });

@@ -23,6 +23,11 @@ export interface LinkDemand {
   screen: ViewHint | null | undefined;
   /** This link's own bandwidth estimate (`availableOutgoingBitrate`), in bit/s, when known. */
   availableBitrate?: number | undefined;
+  /**
+   * Send the smallest video even if the budget says pause (see `PauseProbe`): a paused link sends
+   * too little for its estimate to grow again, so now and then it is tried with a thumbnail.
+   */
+  probe?: boolean | undefined;
 }
 
 export interface CaptureSize {
@@ -62,7 +67,8 @@ export interface SourceEncoding {
 export type PauseReason = 'hidden' | 'bandwidth';
 
 export interface LinkEncodings {
-  camera: SourceEncoding & { paused?: PauseReason };
+  /** `probing`: the budget says pause, but a thumbnail is sent to measure whether it recovered. */
+  camera: SourceEncoding & { paused?: PauseReason; probing?: true };
   screen: SourceEncoding & { paused?: PauseReason };
 }
 
@@ -91,6 +97,9 @@ const DEFAULT_HINT: ViewHint = { width: 640, height: 360, priority: 'normal' };
 const HEADROOM = 0.85;
 
 const PAUSED: SourceEncoding = { active: false, scaleResolutionDownBy: 1, maxFramerate: 1, maxBitrate: MIN_CAMERA_BITRATE };
+/** The thumbnail a paused link is probed with: 160 pixels wide, 10 fps, at the smallest bitrate. */
+const PROBE_WIDTH = 160;
+const PROBE_FRAMERATE = 10;
 
 /**
  * Moving video looks as sharp at three quarters of a tile's device pixels as at all of them, and costs
@@ -198,8 +207,16 @@ export function allocateVideo(input: AllocatorInput): Allocation {
 
   for (const entry of wanted) {
     if (entry.camera.active && entry.camera.maxBitrate < MIN_CAMERA_BITRATE) {
-      // Not even the smallest video fits: keep the audio clear, try again when the estimate recovers.
-      entry.camera = { ...PAUSED, paused: 'bandwidth' };
+      // Not even the smallest video fits: keep the audio clear; a probe tries again now and then.
+      entry.camera = entry.link.probe
+        ? {
+            active: true,
+            scaleResolutionDownBy: Math.max(1, Math.round((capture.camera!.width / PROBE_WIDTH) * 100) / 100),
+            maxFramerate: PROBE_FRAMERATE,
+            maxBitrate: MIN_CAMERA_BITRATE,
+            probing: true,
+          }
+        : { ...PAUSED, paused: 'bandwidth' };
     } else if (entry.camera.active) {
       // Fewer bits than the size needs: shrink the picture rather than smear it.
       const needed = cameraBitrate(capture.camera!, entry.camera.scaleResolutionDownBy, entry.camera.maxFramerate);
@@ -239,5 +256,43 @@ export class CpuGovernor {
       }
     }
     return this.step;
+  }
+}
+
+/**
+ * When a link paused for bandwidth tries video again. Paused, the link carries only audio, and a
+ * congestion controller that sees little traffic has no reason to raise its estimate, so the pause
+ * could last for ever. After 8 s paused, the link is probed for 4 s with a thumbnail (the smallest
+ * video); if the budget still says pause, the next probe waits twice as long, up to 60 s.
+ */
+export class PauseProbe {
+  static readonly FIRST_WAIT_MS = 8_000;
+  static readonly MAX_WAIT_MS = 60_000;
+  static readonly PROBE_MS = 4_000;
+  private wait = PauseProbe.FIRST_WAIT_MS;
+  private nextProbeAt: number | undefined;
+  private probeUntil: number | undefined;
+
+  /** `wantsPause`: the allocation paused (or, while probing, would pause) this link. True: probe now. */
+  update(wantsPause: boolean, now: number): boolean {
+    if (this.probeUntil !== undefined) {
+      if (now < this.probeUntil) return true;
+      this.probeUntil = undefined;
+      if (wantsPause) {
+        this.wait = Math.min(PauseProbe.MAX_WAIT_MS, this.wait * 2);
+        this.nextProbeAt = now + this.wait;
+        return false;
+      }
+    }
+    if (!wantsPause) {
+      this.wait = PauseProbe.FIRST_WAIT_MS;
+      this.nextProbeAt = undefined;
+      return false;
+    }
+    this.nextProbeAt ??= now + this.wait;
+    if (now < this.nextProbeAt) return false;
+    this.nextProbeAt = undefined;
+    this.probeUntil = now + PauseProbe.PROBE_MS;
+    return true;
   }
 }
