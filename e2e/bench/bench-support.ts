@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from '@
 import { installObserver } from '../tests/observe.js';
 
 /** The built signaling server (serving the built client) on a loopback port, budgets lifted for one address. */
-export function startBenchServer(port: number): { base: string; process: ChildProcess; ready: Promise<void> } {
+export function startBenchServer(port: number, env: Record<string, string> = {}): { base: string; process: ChildProcess; ready: Promise<void> } {
   const base = `http://localhost:${port}`;
   const child = spawn(process.execPath, ['../apps/signaling/dist/main.js'], {
     // Every bench participant comes from 127.0.0.1: lift the per-address budgets.
@@ -17,6 +17,7 @@ export function startBenchServer(port: number): { base: string; process: ChildPr
       PUBLIC_URL: base,
       JOINS_PER_MINUTE_PER_ADDRESS: '10000',
       NEW_ROOMS_PER_HOUR_PER_ADDRESS: '10000',
+      ...env,
     },
     stdio: 'ignore',
   });
@@ -49,26 +50,43 @@ export function launchBenchBrowser(): Promise<Browser> {
   });
 }
 
-/** Milliseconds from pressing Join until this page decodes video from `count` others (NaN after `timeout`). */
-export function joinToAllFrames(page: Page, count: number, timeout: number): Promise<number> {
+/**
+ * Milliseconds from pressing Join until this page gets media of `kind` from `count` others: decoded
+ * video frames, or received audio samples (NaN after `timeout`).
+ */
+export function joinToAll(page: Page, count: number, timeout: number, kind: 'video' | 'audio' = 'video'): Promise<number> {
   return page.evaluate(
-    async ({ count, timeout }) => {
+    async ({ count, timeout, kind }) => {
       const start = performance.getEntriesByName('meshmeet:join-clicked')[0]?.startTime ?? 0;
       const deadline = performance.now() + timeout;
       while (performance.now() < deadline) {
-        let decoding = 0;
+        let flowing = 0;
         for (const pc of window.__e2e.pcs.filter((pc) => pc.connectionState !== 'closed')) {
           (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-            if (s.type === 'inbound-rtp' && s.kind === 'video' && Number(s.framesDecoded) > 0) decoding += 1;
+            if (s.type !== 'inbound-rtp' || s.kind !== kind) return;
+            if (Number(kind === 'video' ? s.framesDecoded : s.totalSamplesReceived) > 0) flowing += 1;
           });
         }
-        if (decoding >= count) return performance.now() - start;
+        if (flowing >= count) return performance.now() - start;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return NaN;
     },
-    { count, timeout },
+    { count, timeout, kind },
   );
+}
+
+/**
+ * Samples every page, waits `ms`, samples again, and measures the browser's CPU in between (cores).
+ */
+export async function measureWindow<S>(pages: Page[], sample: (page: Page) => Promise<S>, ms: number): Promise<{ before: S[]; after: S[]; seconds: number; cpuCores: number }> {
+  const before = await Promise.all(pages.map(sample));
+  const cpuBefore = chromiumCpuSeconds();
+  const startedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = await Promise.all(pages.map(sample));
+  const seconds = (Date.now() - startedAt) / 1_000;
+  return { before, after, seconds, cpuCores: (chromiumCpuSeconds() - cpuBefore) / seconds };
 }
 
 /** Runs a benchmark's main, reports a failure through the exit code, and stops its server either way. */
@@ -110,4 +128,19 @@ export function chromiumCpuSeconds(): number {
     }
   }
   return ticks / CLOCK_TICKS;
+}
+
+/**
+ * Waits until the browser is nearly idle (under 0.3 cores over a second, at most `maxMs`): closing a
+ * call's contexts keeps the processes busy for seconds, which otherwise lands on the next run.
+ */
+export async function waitForIdleBrowser(maxMs = 20_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let before = chromiumCpuSeconds();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = chromiumCpuSeconds();
+    if (now - before < 0.3) return;
+    before = now;
+  }
 }

@@ -10,10 +10,11 @@
  * fake camera and microphone), each rendering everyone. Then, after the call settles, over a window:
  * the lowest and median frame rate of every received camera stream, the last joiner's time from Join
  * to decoding everyone, the whole browser's CPU (all its processes, from /proc), each sender's total
- * uplink, and each decoded video's width against its tile's device-pixel width.
+ * uplink, and each decoded video's width against its tile's device-pixel width. Each run starts once
+ * the browser is idle again after the previous one (closing a call keeps it busy for seconds).
  */
 import type { Browser, Page } from '@playwright/test';
-import { benchPage, chromiumCpuSeconds, joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
+import { benchPage, joinToAll, launchBenchBrowser, measureWindow, runBench, startBenchServer, waitForIdleBrowser } from './bench-support.js';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3198);
 const SIZES = (process.env.SIZES ?? '2,4,5,6,8').split(',').map(Number);
@@ -97,6 +98,7 @@ interface Incomplete {
 }
 
 async function run(browser: Browser, size: number, adaptive: boolean): Promise<RunResult | Incomplete> {
+  await waitForIdleBrowser();
   const room = `capacity-${size}-${adaptive ? 'on' : 'off'}-${Date.now().toString(36)}`;
   const pages: Page[] = [];
   for (let i = 0; i < size; i++) {
@@ -110,22 +112,18 @@ async function run(browser: Browser, size: number, adaptive: boolean): Promise<R
     }
   }
   const last = pages[pages.length - 1]!;
-  const joinMs = await joinToAllFrames(last, size - 1, JOIN_TIMEOUT_MS);
+  const joinMs = await joinToAll(last, size - 1, JOIN_TIMEOUT_MS);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  const before = await Promise.all(pages.map(samplePage));
-  const cpuBefore = chromiumCpuSeconds();
-  const startedAt = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
-  const after = await Promise.all(pages.map(samplePage));
-  const seconds = (Date.now() - startedAt) / 1_000;
-  const cpuCores = (chromiumCpuSeconds() - cpuBefore) / seconds;
+  const { before, after, seconds, cpuCores } = await measureWindow(pages, samplePage, MEASURE_MS);
   const fps: number[] = [];
   const uplinks: number[] = [];
   const ratios: number[] = [];
   after.forEach((sample, i) => {
     for (const [track, frames] of Object.entries(sample.frames)) {
       const earlier = before[i]!.frames[track];
-      if (earlier !== undefined) fps.push((frames - earlier) / seconds);
+      // A counter that went down belongs to a stream restarted in the window (a link made again):
+      // what it counted since is all that is known.
+      if (earlier !== undefined) fps.push((frames >= earlier ? frames - earlier : frames) / seconds);
     }
     uplinks.push(((sample.bytesSent - before[i]!.bytesSent) * 8) / seconds / 1e6);
     ratios.push(...sample.widthRatios);

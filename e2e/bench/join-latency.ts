@@ -11,7 +11,7 @@
  * remote frame is presented (requestVideoFrameCallback); we also record when the newcomer has decoded
  * frames from all N-1 others and when every existing participant decodes the newcomer.
  */
-import { benchPage, joinToAllFrames, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
+import { benchPage, joinToAll, launchBenchBrowser, runBench, startBenchServer } from './bench-support.js';
 import type { Browser, Page } from '@playwright/test';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3199);
@@ -34,7 +34,7 @@ async function lobby(browser: Browser, room: string, name: string): Promise<Page
 
 /** Milliseconds since Join until this page decodes video from `count` remote participants. */
 async function waitAllDecoding(page: Page, count: number): Promise<number> {
-  const ms = await joinToAllFrames(page, count, RUN_TIMEOUT_MS);
+  const ms = await joinToAll(page, count, RUN_TIMEOUT_MS);
   if (Number.isNaN(ms)) throw new Error('timed out waiting for video');
   return ms;
 }
