@@ -45,6 +45,9 @@ export function ioAdapterOf(app: NestExpressApplication): SignalingIoAdapter | u
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = createLogger(config, options.logDestination);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  redis?.publishes.reportTo((failures, error) =>
+    logger.warn({ err: error, failures }, 'publications to the other instances failed: those relays and broadcasts were lost'),
+  );
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, redis), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });

@@ -79,7 +79,7 @@ async function probe(url: string, label: string): Promise<number[]> {
   });
   for (let i = 0; i < PROBES; i++) {
     sentAt.set(String(i), performance.now());
-    a.client.emit('candidate', { to: b.id, candidate: candidate(String(i)) }, () => {});
+    a.client.emit('candidate', { to: b.id, candidate: candidate(String(i)) });
     await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
   }
   const deadline = Date.now() + 5_000;

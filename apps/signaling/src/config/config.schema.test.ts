@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     expect(config.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('scales every per-connection message rate with MESSAGE_RATE_SCALE, and keeps the defaults without it', () => {
+    const defaults = loadConfig({}).rateLimits;
+    const scaled = loadConfig({ MESSAGE_RATE_SCALE: '10' }).rateLimits;
+    expect(scaled.perKind.candidate).toEqual({ capacity: defaults.perKind.candidate.capacity * 10, refillPerSecond: defaults.perKind.candidate.refillPerSecond * 10 });
+    expect(scaled.strikes.refillPerSecond).toBe(defaults.strikes.refillPerSecond * 10);
+    expect(() => loadConfig({ MESSAGE_RATE_SCALE: '0.5' })).toThrow(/MESSAGE_RATE_SCALE/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_ROOM_SIZE, IceServerSchema } from '@meshmeet/protocol';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { DEFAULT_HASHER_LIMITS } from '../rooms/passcode.js';
-import { DEFAULT_RATE_LIMITS, type RateLimits } from '../limits/rate-limit.js';
+import { DEFAULT_RATE_LIMITS, scaleRateLimits } from '../limits/rate-limit.js';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -78,6 +78,11 @@ export const EnvSchema = z.object({
   PING_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(60_000).default(5_000),
   TRUST_PROXY: trustProxy.default({ hops: 0 }),
   MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * Multiplies every per-connection message rate and burst (candidates, descriptions, state changes,
+   * strikes). 1 in deployments; more for a trusted load generator that must never be throttled.
+   */
+  MESSAGE_RATE_SCALE: z.coerce.number().min(1).max(10_000).default(1),
   /** Per client address (IPv6: per /64), across instances with Redis. */
   JOINS_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(30),
   NEW_ROOMS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(60),
@@ -153,8 +158,8 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   redisPrefix: e.REDIS_PREFIX,
   /** How long clients wait before reconnecting after a graceful shutdown notice. */
   shutdownReconnectDelayMs: 500,
-  /** Per-connection token buckets; tests scale them, deployments keep the defaults. */
-  rateLimits: DEFAULT_RATE_LIMITS as RateLimits,
+  /** Per-connection token buckets: the defaults, times MESSAGE_RATE_SCALE. */
+  rateLimits: scaleRateLimits(DEFAULT_RATE_LIMITS, e.MESSAGE_RATE_SCALE),
 }));
 
 export type AppConfig = z.output<typeof ConfigSchema>;

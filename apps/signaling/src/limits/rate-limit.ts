@@ -36,6 +36,14 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   strikes: { capacity: 100, refillPerSecond: 5 },
 };
 
+/** Every bucket's capacity and rate times `scale` (1 returns the limits unchanged). */
+export function scaleRateLimits(limits: RateLimits, scale: number): RateLimits {
+  if (scale === 1) return limits;
+  const scaled = (spec: BucketSpec): BucketSpec => ({ capacity: spec.capacity * scale, refillPerSecond: spec.refillPerSecond * scale });
+  const perKind = Object.fromEntries(Object.entries(limits.perKind).map(([kind, spec]) => [kind, scaled(spec)])) as RateLimits['perKind'];
+  return { perKind, strikes: scaled(limits.strikes) };
+}
+
 /** Classic token bucket, refilled lazily from a clock so it needs no timer. */
 export class TokenBucket {
   private tokens: number;

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { REDIS, type RedisConnections } from '../redis/redis.module.js';
 import { RoomStore } from '../rooms/room-store.js';
 
 /**
@@ -59,7 +60,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(rooms: RoomStore) {
+  constructor(rooms: RoomStore, @Inject(REDIS) redis: RedisConnections | undefined) {
     collectDefaultMetrics({ register: this.registry, prefix: 'meshmeet_' });
     // Room and participant totals are read from the store when Prometheus scrapes, not on every join
     // and leave: with Redis that count walks every room. A failed read keeps the last value.
@@ -78,5 +79,28 @@ export class MetricsService {
       });
     gauge('meshmeet_rooms', 'Rooms with at least one participant.', (counts) => counts.rooms);
     gauge('meshmeet_participants', 'Participants in all rooms.', (counts) => counts.participants);
+    if (redis) this.publications(redis);
+  }
+
+  /** Publications to the other instances through Redis: failed ones are relays or broadcasts lost. */
+  private publications({ publishes }: RedisConnections): void {
+    let reported = 0;
+    new Counter({
+      name: 'meshmeet_redis_publish_failures_total',
+      help: 'Publications to the other instances that failed (lost relays or broadcasts).',
+      registers: [this.registry],
+      collect() {
+        this.inc(publishes.failed - reported);
+        reported = publishes.failed;
+      },
+    });
+    new Gauge({
+      name: 'meshmeet_redis_publishes_in_flight',
+      help: 'Publications to the other instances sent or queued and not yet confirmed by Redis.',
+      registers: [this.registry],
+      collect() {
+        this.set(publishes.inFlight);
+      },
+    });
   }
 }

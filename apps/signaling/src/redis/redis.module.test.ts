@@ -19,13 +19,19 @@ describe('Redis connections', () => {
     process.on('unhandledRejection', record);
     try {
       const connections = await connectRedis(redis.url);
+      const logged: number[] = [];
+      connections.publishes.reportTo((failures) => logged.push(failures));
+      await connections.pub.publish('meshmeet-test', 'before close');
       await disconnectRedis(connections);
       // Exactly how the adapter calls it: the promise is dropped.
-      void connections.pub.publish('meshmeet-test', 'after close');
+      for (let i = 0; i < 5; i++) void connections.pub.publish('meshmeet-test', 'after close');
       const failure = await connections.pub.publish('meshmeet-test', 'after close').catch((error: unknown) => error);
       expect(String(failure)).toMatch(/closed/);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(unhandled).toEqual([]);
+      // Counted for /metrics, and logged once for the interval however many failed.
+      expect(connections.publishes).toMatchObject({ published: 1, failed: 6, inFlight: 0 });
+      expect(logged).toEqual([1]);
     } finally {
       process.off('unhandledRejection', record);
     }

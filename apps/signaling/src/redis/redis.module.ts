@@ -10,41 +10,93 @@ function createCommandClient(url: string) {
 
 export type RedisClient = ReturnType<typeof createCommandClient>;
 
+/**
+ * Publications in flight (sent and not yet answered, or queued while Redis is away) beyond this are
+ * refused at once and counted: at most about 40 MB of 4 KB descriptions wait for Redis.
+ */
+const MAX_PUBLISHES_IN_FLIGHT = 10_000;
+/** At most one log line per interval about failed publications, however many fail. */
+const PUBLISH_FAILURE_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Every publication of the socket.io adapter (a relay or a room broadcast to the other instances),
+ * accounted for. @socket.io/redis-adapter calls `publish` without handling its promise (the emitter
+ * has the same bug: https://github.com/socketio/socket.io-redis-emitter/issues/139), so a failure
+ * would be an unhandled rejection and the message silently lost. Here each one is awaited, bounded,
+ * counted for /metrics, and logged at most once per interval.
+ */
+export class PublishMonitor {
+  inFlight = 0;
+  published = 0;
+  failed = 0;
+  private loggedAt = -Infinity;
+  private unlogged = 0;
+  private log: (failures: number, error: unknown) => void = () => {};
+
+  /** Where failures are reported (the app's logger, once it exists). */
+  reportTo(log: (failures: number, error: unknown) => void): void {
+    this.log = log;
+  }
+
+  wrap(client: RedisClient): void {
+    const publish = client.publish.bind(client);
+    const monitored = (...args: Parameters<typeof publish>): ReturnType<typeof publish> => {
+      if (this.inFlight >= MAX_PUBLISHES_IN_FLIGHT) {
+        const refused = Promise.reject(new Error('too many Redis publications in flight'));
+        refused.catch((error: unknown) => this.fail(error));
+        return refused;
+      }
+      this.inFlight += 1;
+      const published = publish(...args);
+      published.then(
+        () => {
+          this.inFlight -= 1;
+          this.published += 1;
+        },
+        (error: unknown) => {
+          this.inFlight -= 1;
+          this.fail(error);
+        },
+      );
+      return published;
+    };
+    Object.defineProperty(client, 'publish', { value: monitored });
+  }
+
+  private fail(error: unknown): void {
+    this.failed += 1;
+    this.unlogged += 1;
+    const now = performance.now();
+    if (now - this.loggedAt < PUBLISH_FAILURE_LOG_INTERVAL_MS) return;
+    this.loggedAt = now;
+    this.log(this.unlogged, error);
+    this.unlogged = 0;
+  }
+}
+
 /** The connections to the shared Redis: commands, and a publisher/subscriber pair for the socket.io adapter. */
 export interface RedisConnections {
   command: RedisClient;
   pub: RedisClient;
   sub: RedisClient;
+  publishes: PublishMonitor;
 }
 
 export const REDIS = Symbol('REDIS');
 
 export async function connectRedis(url: string): Promise<RedisConnections> {
   const command = createCommandClient(url);
-  // The adapter's publications wait for a reconnect rather than fail during a short Redis blip.
-  const pub = createClient({ url, socket });
+  // The adapter's publications wait for a reconnect rather than fail during a short Redis blip,
+  // bounded in number by PublishMonitor. The client's default 5 s command timeout is not used: it
+  // arms an AbortSignal timer per command.
+  const pub = createClient({ url, socket, commandOptions: { timeout: 0 } });
   const sub = createClient({ url, socket });
   // Errors surface as rejected commands and in /readyz; the clients reconnect by themselves.
   for (const client of [command, pub, sub]) client.on('error', () => {});
-  ignoreUnheardPublishFailures(pub);
+  const publishes = new PublishMonitor();
+  publishes.wrap(pub);
   await Promise.all([command.connect(), pub.connect(), sub.connect()]);
-  return { command, pub, sub };
-}
-
-/**
- * @socket.io/redis-adapter calls `publish` without handling its promise (the emitter has the same
- * bug: https://github.com/socketio/socket.io-redis-emitter/issues/139). A publication that fails
- * because the client is closing would be an unhandled rejection, which ends a Node process. The
- * failure is already visible to operators: the client reports its errors and /readyz goes red.
- */
-function ignoreUnheardPublishFailures(client: RedisClient): void {
-  const publish = client.publish.bind(client);
-  const guarded = (...args: Parameters<typeof publish>) => {
-    const published = publish(...args);
-    published.catch(() => {});
-    return published;
-  };
-  Object.defineProperty(client, 'publish', { value: guarded });
+  return { command, pub, sub, publishes };
 }
 
 /** Closes gracefully, or at once when Redis does not answer within a second. */

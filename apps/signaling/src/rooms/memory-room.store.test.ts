@@ -41,9 +41,10 @@ describe('MemoryRoomStore', () => {
     const a = await join(rooms, 'r1', 'Ada');
     const b = await join(rooms, 'r2', 'Bob');
     expect(b.others).toEqual([]);
-    expect(await rooms.sharedRoom(a.self.id, b.self.id)).toBeUndefined();
+    expect(await rooms.roomOf(b.self.id)).toBe('r2');
     const c = await join(rooms, 'r1', 'Cy');
-    expect(await rooms.sharedRoom(a.self.id, c.self.id)).toBe('r1');
+    expect(await rooms.roomOf(a.self.id)).toBe('r1');
+    expect(await rooms.roomOf(c.self.id)).toBe('r1');
   });
 
   it('refuses a participant beyond capacity with room_full and changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBase64Url } from '../common/random.js';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { MediaState, Participant } from '@meshmeet/protocol';
 import { ProtocolError } from '../common/protocol.error.js';
@@ -17,12 +17,15 @@ import {
 
 /** 96 random bits, URL-safe: unguessable, and used by clients as a tie-breaker for politeness. */
 export function newParticipantId(): string {
-  return randomBytes(12).toString('base64url');
+  return randomBase64Url(12);
 }
 
 export function newResumeToken(): string {
-  return randomBytes(32).toString('base64url');
+  return randomBase64Url(32);
 }
+
+/** A copy the caller may keep or change (participants hold only strings, numbers and one flat object). */
+const copyOf = (participant: Participant): Participant => ({ ...participant, media: { ...participant.media } });
 
 interface Member {
   participant: Participant;
@@ -97,7 +100,7 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
     this.retainedPasscodes.delete(roomId);
     this.members.set(self.id, member);
     this.participantByToken.set(member.tokenHash, self.id);
-    return { roomId, self: structuredClone(self), others, resumeToken };
+    return { roomId, self: copyOf(self), others, resumeToken };
   }
 
   async resume(token: string, connection: string): Promise<ResumedSeat | undefined> {
@@ -115,7 +118,7 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
     this.participantByToken.set(member.tokenHash, member.participant.id);
     const room = this.rooms.get(member.roomId)!;
     const others = this.participantsOf(room).filter((p) => p.id !== member.participant.id);
-    return { roomId: member.roomId, self: structuredClone(member.participant), others, resumeToken, previousConnection };
+    return { roomId: member.roomId, self: copyOf(member.participant), others, resumeToken, previousConnection };
   }
 
   async detach(participantId: string, connection: string, graceMs: number): Promise<boolean> {
@@ -151,7 +154,7 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
         this.retainedPasscodes.set(member.roomId, { hash: room.passcodeHash, until: Date.now() + this.config.passcodeRetentionMs });
       }
     }
-    return { roomId: member.roomId, participant: structuredClone(member.participant) };
+    return { roomId: member.roomId, participant: copyOf(member.participant) };
   }
 
   async setMedia(participantId: string, media: MediaState): Promise<string> {
@@ -168,9 +171,8 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
     return { roomId: member.roomId, hand: member.participant.hand };
   }
 
-  async sharedRoom(a: string, b: string): Promise<string | undefined> {
-    const roomId = this.members.get(a)?.roomId;
-    return roomId !== undefined && roomId === this.members.get(b)?.roomId ? roomId : undefined;
+  async roomOf(participantId: string): Promise<string | undefined> {
+    return this.members.get(participantId)?.roomId;
   }
 
   async roster(roomId: string): Promise<Participant[]> {
@@ -208,7 +210,7 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
   }
 
   private participantsOf(room: Room): Participant[] {
-    return [...room.members].map((id) => structuredClone(this.members.get(id)!.participant));
+    return [...room.members].map((id) => copyOf(this.members.get(id)!.participant));
   }
 
   private passcodeOf(roomId: string): string | undefined {

@@ -281,12 +281,8 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
     return { roomId: result[0], hand: result[1] ? Number(result[1]) : null };
   }
 
-  async sharedRoom(a: string, b: string): Promise<string | undefined> {
-    const [roomA, roomB] = await Promise.all([
-      this.redis.command.hGet(this.key('part', a), 'roomId'),
-      this.redis.command.hGet(this.key('part', b), 'roomId'),
-    ]);
-    return roomA && roomA === roomB ? roomA : undefined;
+  async roomOf(participantId: string): Promise<string | undefined> {
+    return (await this.redis.command.hGet(this.key('part', participantId), 'roomId')) ?? undefined;
   }
 
   async roster(roomId: string): Promise<Participant[]> {

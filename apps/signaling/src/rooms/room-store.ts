@@ -83,8 +83,11 @@ export abstract class RoomStore {
    * and the hand as it now is.
    */
   abstract setHand(participantId: string, raised: boolean): Promise<{ roomId: string; hand: number | null }>;
-  /** The room both participants share, or undefined when they are not in the same room. */
-  abstract sharedRoom(a: string, b: string): Promise<string | undefined>;
+  /**
+   * The participant's room, or undefined when it is not (or no longer) anywhere. A participant id is
+   * made for one room and never reused, so a room once returned stays true for that id.
+   */
+  abstract roomOf(participantId: string): Promise<string | undefined>;
   abstract roster(roomId: string): Promise<Participant[]>;
   /** Whether the room has members or a retained passcode: joining it creates nothing new. */
   abstract roomExists(roomId: string): Promise<boolean>;

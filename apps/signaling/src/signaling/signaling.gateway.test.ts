@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@meshmeet/protocol';
-import { nextEvent, record, SignalingHarness, sleep } from '../test-support/signaling-harness.js';
+import { nextEvent, record, refusal, SignalingHarness, sleep } from '../test-support/signaling-harness.js';
 
 const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
 const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
@@ -32,11 +32,15 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     const ada = await server.participant('hands', 'Ada');
     const bob = await server.participant('hands', 'Bob');
     const seen = record(bob.client, 'hand');
-    expect(await ada.client.timeout(2_000).emitWithAck('hand', { raised: true })).toEqual({ ok: true });
+    const adaSaw = record(ada.client, 'hand');
+    ada.client.emit('hand', { raised: true });
+    await expect.poll(() => seen.length, { message: 'Bob sees Ada raise her hand', timeout: 2_000 }).toBe(1);
     await sleep(5);
-    expect(await bob.client.timeout(2_000).emitWithAck('hand', { raised: true })).toEqual({ ok: true });
+    bob.client.emit('hand', { raised: true });
+    await expect.poll(() => adaSaw.length, { message: 'Ada sees Bob raise his hand', timeout: 2_000 }).toBe(1);
     // Raising again keeps the first time: the order cannot be jumped.
-    expect(await ada.client.timeout(2_000).emitWithAck('hand', { raised: true })).toEqual({ ok: true });
+    ada.client.emit('hand', { raised: true });
+    await expect.poll(() => seen.length, { message: 'Bob sees Ada raise her hand again', timeout: 2_000 }).toBe(2);
     await sleep(50);
     const late = await server.participant('hands', 'Late');
     const hands = Object.fromEntries(late.joined.participants.map((p) => [p.name, p.hand]));
@@ -47,11 +51,9 @@ describe('signaling gateway (real server, real socket.io client)', () => {
       { from: ada.joined.self.id, hand: hands.Ada },
     ]);
     // A hand message names no one: it can only ever be the sender's.
-    expect(await (late.client as unknown as { timeout: (ms: number) => { emitWithAck: (e: string, p: unknown) => Promise<unknown> } })
-      .timeout(2_000)
-      .emitWithAck('hand', { raised: false, from: ada.joined.self.id })).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    expect(await refusal(late.client, 'hand', { raised: false, from: ada.joined.self.id })).toMatchObject({ event: 'hand', code: 'invalid_message' });
     const lowered = nextEvent(late.client, 'hand');
-    await ada.client.timeout(2_000).emitWithAck('hand', { raised: false });
+    ada.client.emit('hand', { raised: false });
     expect(await lowered).toEqual({ from: ada.joined.self.id, hand: null });
   });
 
@@ -61,13 +63,26 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     const cy = await server.participant('room-a', 'Cy');
     const cySaw = record(cy.client, 'description');
     const description = nextEvent(bob.client, 'description');
-    ada.client.emit('description', { to: bob.joined.self.id, description: offer }, () => {});
+    ada.client.emit('description', { to: bob.joined.self.id, description: offer });
     expect(await description).toEqual({ from: ada.joined.self.id, description: offer });
     const relayedCandidate = nextEvent(ada.client, 'candidate');
-    bob.client.emit('candidate', { to: ada.joined.self.id, candidate }, () => {});
+    bob.client.emit('candidate', { to: ada.joined.self.id, candidate });
     expect(await relayedCandidate).toEqual({ from: bob.joined.self.id, candidate });
     await sleep(100);
     expect(cySaw).toEqual([]);
+  });
+
+  it('keeps one connection\'s relays in the order sent, the first ones to someone new included', async () => {
+    const ada = await server.participant('order', 'Ada');
+    const bob = await server.participant('order', 'Bob');
+    const received: string[] = [];
+    bob.client.on('description', () => received.push('description'));
+    bob.client.on('candidate', ({ candidate: c }) => received.push(c.candidate.split(' ').at(-1)!));
+    // The first relay to Bob makes the server look his room up; the others must not overtake it.
+    ada.client.emit('description', { to: bob.joined.self.id, description: offer });
+    for (let i = 0; i < 30; i++) ada.client.emit('candidate', { to: bob.joined.self.id, candidate: { ...candidate, candidate: `${candidate.candidate} ${i}` } });
+    await expect.poll(() => received.length, { message: 'Bob receives the description and 30 candidates', timeout: 2_000 }).toBe(31);
+    expect(received).toEqual(['description', ...Array.from({ length: 30 }, (_, i) => String(i))]);
   });
 
   it('refuses a forged sender field and delivers nothing', async () => {
@@ -75,8 +90,7 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     const bob = await server.participant('room-a', 'Bob');
     const bobSaw = record(bob.client, 'description');
     const forged = { to: bob.joined.self.id, from: 'someone-else', description: offer };
-    const response = await ada.client.timeout(2_000).emitWithAck('description', forged as never);
-    expect(response).toEqual({ ok: false, error: { code: 'invalid_message', message: expect.any(String) } });
+    expect(await refusal(ada.client, 'description', forged)).toEqual({ event: 'description', code: 'invalid_message', message: expect.any(String) });
     await sleep(100);
     expect(bobSaw).toEqual([]);
   });
@@ -86,14 +100,10 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     const eve = await server.participant('room-b', 'Eve');
     const eveSaw = record(eve.client, 'description');
     const eveCandidates = record(eve.client, 'candidate');
-    const response = await ada.client
-      .timeout(2_000)
-      .emitWithAck('description', { to: eve.joined.self.id, description: offer });
-    expect(response).toMatchObject({ ok: false, error: { code: 'unknown_participant' } });
-    const candidateResponse = await ada.client
-      .timeout(2_000)
-      .emitWithAck('candidate', { to: eve.joined.self.id, candidate });
-    expect(candidateResponse).toMatchObject({ ok: false, error: { code: 'unknown_participant' } });
+    expect(await refusal(ada.client, 'description', { to: eve.joined.self.id, description: offer })).toMatchObject({ event: 'description', code: 'unknown_participant' });
+    expect(await refusal(ada.client, 'candidate', { to: eve.joined.self.id, candidate })).toMatchObject({ event: 'candidate', code: 'unknown_participant' });
+    // Once the server knows Eve's room, the refusal comes from memory: still refused.
+    expect(await refusal(ada.client, 'candidate', { to: eve.joined.self.id, candidate })).toMatchObject({ event: 'candidate', code: 'unknown_participant' });
     await sleep(100);
     expect(eveSaw).toEqual([]);
     expect(eveCandidates).toEqual([]);
@@ -105,8 +115,7 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     const eve = await server.participant('room-b', 'Eve');
     const eveSaw = record(eve.client, 'media-state');
     const update = nextEvent(bob.client, 'media-state');
-    const ack = await ada.client.timeout(2_000).emitWithAck('media-state', { media: { mic: false, camera: true, screen: false } });
-    expect(ack).toEqual({ ok: true });
+    ada.client.emit('media-state', { media: { mic: false, camera: true, screen: false } });
     expect(await update).toEqual({ from: ada.joined.self.id, media: { mic: false, camera: true, screen: false } });
     const cy = await server.participant('room-a', 'Cy');
     expect(cy.joined.participants.find((p) => p.id === ada.joined.self.id)?.media).toEqual({ mic: false, camera: true, screen: false });
@@ -156,11 +165,20 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     expect(oldClient).toMatchObject({ ok: false, error: { code: 'unsupported_protocol', message: 'meshmeet was updated. Reload the page to join.' } });
     const newerClient = await client.timeout(2_000).emitWithAck('join', { protocol: 999, roomId: 'r', name: 'A', media: { mic: true, camera: true, screen: false } });
     expect(newerClient).toMatchObject({ ok: false, error: { code: 'unsupported_protocol' } });
-    const beforeJoin = await client.timeout(2_000).emitWithAck('media-state', { media: { mic: true, camera: true, screen: false } });
-    expect(beforeJoin).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
+    expect(await refusal(client, 'media-state', { media: { mic: true, camera: true, screen: false } })).toMatchObject({ event: 'media-state', code: 'not_in_room' });
+    expect(await refusal(client, 'candidate', { to: 'someone', candidate })).toMatchObject({ event: 'candidate', code: 'not_in_room' });
   });
 
-  it('reports errors of fire-and-forget messages as signal-error events', async () => {
+  it('acknowledges no relay, and reports refusals of fire-and-forget messages as signal-error events', async () => {
+    const ada = await server.participant('room-a', 'Ada');
+    const bob = await server.participant('room-a', 'Bob');
+    // A client that still asks for an acknowledgement (protocol 2 did) gets the relay through, and no answer.
+    let answered = false;
+    const delivered = nextEvent(bob.client, 'candidate');
+    (ada.client.emit as (event: string, payload: unknown, ack: () => void) => void)('candidate', { to: bob.joined.self.id, candidate }, () => (answered = true));
+    expect(await delivered).toEqual({ from: ada.joined.self.id, candidate });
+    await sleep(100);
+    expect(answered).toBe(false);
     const client = await server.connect();
     const error = nextEvent(client, 'signal-error');
     (client.emit as (event: string, payload: unknown) => void)('candidate', { to: 'nobody' });
@@ -172,8 +190,7 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     expect(await server.join(ada.client, 'room-b', 'Ada')).toMatchObject({ ok: false, error: { code: 'already_joined' } });
     const bob = await server.participant('room-a', 'Bob');
     expect(bob.joined.participants.map((p) => p.name)).toEqual(['Ada']);
-    const response = await ada.client.timeout(2_000).emitWithAck('description', { to: ada.joined.self.id, description: offer });
-    expect(response).toMatchObject({ ok: false, error: { code: 'unknown_participant' } });
+    expect(await refusal(ada.client, 'description', { to: ada.joined.self.id, description: offer })).toMatchObject({ code: 'unknown_participant' });
   });
 
   it('serves GET /healthz', async () => {

@@ -26,7 +26,7 @@ describe('session resume (real server, real socket.io clients)', () => {
     expect((await resumed).participant.id).toBe(bob.joined.self.id);
     // Relaying works both ways under the same id, and the token was rotated.
     const description = nextEvent(again, 'description');
-    ada.client.emit('description', { to: bob.joined.self.id, description: offer }, () => {});
+    ada.client.emit('description', { to: bob.joined.self.id, description: offer });
     expect((await description).from).toBe(ada.joined.self.id);
     expect(response.ok && response.resumeToken).not.toBe(bob.joined.resumeToken);
     const reuse = await (await server.connect()).timeout(2_000).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token: bob.joined.resumeToken });
@@ -45,7 +45,7 @@ describe('session resume (real server, real socket.io clients)', () => {
     expect(await again.timeout(2_000).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token: bob.joined.resumeToken })).toMatchObject({ ok: true });
     await stale;
     const description = nextEvent(again, 'description');
-    ada.client.emit('description', { to: bob.joined.self.id, description: offer }, () => {});
+    ada.client.emit('description', { to: bob.joined.self.id, description: offer });
     expect((await description).from).toBe(ada.joined.self.id);
     await sleep(100);
     expect(left).toEqual([]);

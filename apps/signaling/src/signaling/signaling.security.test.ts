@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LIMITS, PROTOCOL_VERSION } from '@meshmeet/protocol';
 import { turnCredential } from '../turn/turn-credentials.js';
 import { DEFAULT_RATE_LIMITS } from '../limits/rate-limit.js';
-import { nextEvent, record, RELAXED_ADDRESS_BUDGETS, SignalingHarness, sleep, type TestClient } from '../test-support/signaling-harness.js';
+import { nextEvent, record, refusal, RELAXED_ADDRESS_BUDGETS, SignalingHarness, sleep, type TestClient } from '../test-support/signaling-harness.js';
 
 const media = { mic: true, camera: true, screen: false };
 const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
@@ -36,13 +36,13 @@ describe('signaling security (real server, real socket.io clients)', () => {
       const ada = await server.participant('room', 'Ada');
       const eve = await server.participant('room', 'Eve');
       const adaSaw = record(ada.client, 'media-state');
-      const forged = await raw(eve.client).timeout(2_000).emitWithAck('media-state', { from: ada.joined.self.id, media: { mic: false, camera: false, screen: false } });
-      expect(forged).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+      const forged = await refusal(eve.client, 'media-state', { from: ada.joined.self.id, media: { mic: false, camera: false, screen: false } });
+      expect(forged).toMatchObject({ event: 'media-state', code: 'invalid_message' });
       const late = await server.participant('room', 'Late');
       expect(late.joined.participants.find((p) => p.id === ada.joined.self.id)?.media).toEqual(media);
       // A valid update always concerns the sender: the server stamps it.
       const update = nextEvent(ada.client, 'media-state');
-      await eve.client.timeout(2_000).emitWithAck('media-state', { media: { mic: false, camera: true, screen: false } });
+      eve.client.emit('media-state', { media: { mic: false, camera: true, screen: false } });
       expect((await update).from).toBe(eve.joined.self.id);
       expect(adaSaw.filter((m) => m.from === ada.joined.self.id)).toEqual([]);
     });
@@ -76,12 +76,10 @@ describe('signaling security (real server, real socket.io clients)', () => {
       const eve = await server.participant('room-b', 'Eve');
       const eveSaw = [record(eve.client, 'description'), record(eve.client, 'candidate'), record(eve.client, 'media-state')];
       for (const to of [eve.joined.self.id, `room:room-b`, 'room-b', eve.client.id!, `participant:${eve.joined.self.id}`, ada.joined.self.id]) {
-        const d = await raw(ada.client).timeout(2_000).emitWithAck('description', { to, description: offer });
-        const c = await raw(ada.client).timeout(2_000).emitWithAck('candidate', { to, candidate });
-        expect(d).toMatchObject({ ok: false });
-        expect(c).toMatchObject({ ok: false });
+        expect(await refusal(ada.client, 'description', { to, description: offer })).toMatchObject({ event: 'description' });
+        expect(await refusal(ada.client, 'candidate', { to, candidate })).toMatchObject({ event: 'candidate' });
       }
-      await ada.client.timeout(2_000).emitWithAck('media-state', { media: { mic: false, camera: false, screen: false } });
+      ada.client.emit('media-state', { media: { mic: false, camera: false, screen: false } });
       expect(await server.join(ada.client, 'room-b', 'Ada again')).toMatchObject({ ok: false, error: { code: 'already_joined' } });
       await sleep(100);
       for (const seen of eveSaw) expect(seen).toEqual([]);
@@ -159,10 +157,8 @@ describe('signaling security (real server, real socket.io clients)', () => {
       const ada = await server.participant('room', 'Ada');
       const bob = await server.participant('room', 'Bob');
       const seen = record(bob.client, 'description');
-      const response = await ada.client
-        .timeout(2_000)
-        .emitWithAck('description', { to: bob.joined.self.id, description: { type: 'offer', sdp: 'x'.repeat(LIMITS.sdpMaxLength + 1) } });
-      expect(response).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+      const response = await refusal(ada.client, 'description', { to: bob.joined.self.id, description: { type: 'offer', sdp: 'x'.repeat(LIMITS.sdpMaxLength + 1) } });
+      expect(response).toMatchObject({ event: 'description', code: 'invalid_message' });
       await sleep(50);
       expect(seen).toEqual([]);
     });
@@ -172,7 +168,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
       const ada = await server.participant('room', 'Ada');
       const eve = await server.participant('room', 'Eve');
       const gone = disconnected(eve.client);
-      eve.client.emit('description', { to: ada.joined.self.id, description: { type: 'offer', sdp: 'x'.repeat(LIMITS.maxMessageBytes + 10) } }, () => {});
+      eve.client.emit('description', { to: ada.joined.self.id, description: { type: 'offer', sdp: 'x'.repeat(LIMITS.maxMessageBytes + 10) } });
       expect(await gone).toBe('transport close');
       expect(ada.client.connected).toBe(true);
       await expect.poll(async () => (await server!.signaling.resources()).participants).toBe(1);
@@ -186,11 +182,16 @@ describe('signaling security (real server, real socket.io clients)', () => {
       const bob = await server.participant('room', 'Bob');
       const received = record(bob.client, 'candidate');
       const burst = DEFAULT_RATE_LIMITS.perKind.candidate.capacity;
-      const acks = await Promise.all(
-        Array.from({ length: burst }, () => ada.client.timeout(5_000).emitWithAck('candidate', { to: bob.joined.self.id, candidate })),
-      );
-      expect(acks.every((ack) => ack.ok)).toBe(true);
+      const refusals = record(ada.client, 'signal-error');
+      for (let i = 0; i < burst; i++) ada.client.emit('candidate', { to: bob.joined.self.id, candidate });
       await expect.poll(() => received.length).toBe(burst);
+      expect(refusals).toEqual([]);
+      // Past the burst (refilled at 50 per second), candidates are refused and not delivered.
+      const limited = nextEvent(ada.client, 'signal-error');
+      for (let i = 0; i < 100; i++) ada.client.emit('candidate', { to: bob.joined.self.id, candidate });
+      expect(await limited).toMatchObject({ event: 'candidate', code: 'rate_limited' });
+      await sleep(100);
+      expect(received.length).toBeLessThan(burst + 100);
 
       const client = await server.connect();
       const joins = [];
@@ -223,7 +224,7 @@ describe('signaling security (real server, real socket.io clients)', () => {
       })();
       const probeCount = 200;
       for (let i = 0; i < probeCount; i++) {
-        probeA.client.emit('candidate', { to: probeB.joined.self.id, candidate: { ...candidate, sdpMid: String(i) } }, () => {});
+        probeA.client.emit('candidate', { to: probeB.joined.self.id, candidate: { ...candidate, sdpMid: String(i) } });
         if (i % 20 === 0) await sleep(5);
       }
       await expect.poll(() => delivered.length, { timeout: 10_000 }).toBe(probeCount);
@@ -313,10 +314,12 @@ describe('signaling security (real server, real socket.io clients)', () => {
       const friendId = friend.joined.self.id;
       const relayed = nextEvent(friend.client, 'description');
       const secretSdp = 'v=0\r\no=- 4242 2 IN IP4 203.0.113.7\r\n';
-      await sender.client.timeout(2_000).emitWithAck('description', { to: friendId, description: { type: 'offer', sdp: secretSdp } });
+      sender.client.emit('description', { to: friendId, description: { type: 'offer', sdp: secretSdp } });
       expect((await relayed).description.sdp).toBe(secretSdp);
-      await sender.client.timeout(2_000).emitWithAck('candidate', { to: friendId, candidate: { candidate: 'candidate:9 1 udp 1 203.0.113.7 4242 typ host' } });
-      await raw(sender.client).timeout(2_000).emitWithAck('description', { to: friendId, description: { type: 'offer', sdp: secretSdp }, extra: 1 });
+      const relayedCandidate = nextEvent(friend.client, 'candidate');
+      sender.client.emit('candidate', { to: friendId, candidate: { candidate: 'candidate:9 1 udp 1 203.0.113.7 4242 typ host' } });
+      await relayedCandidate;
+      await refusal(sender.client, 'description', { to: friendId, description: { type: 'offer', sdp: secretSdp }, extra: 1 });
       const all = lines.join('');
       expect(all).not.toContain('203.0.113.7');
       expect(all).toContain('participant joined');
@@ -347,8 +350,10 @@ describe('signaling security (real server, real socket.io clients)', () => {
       server = await SignalingHarness.start({ rateLimits: DEFAULT_RATE_LIMITS });
       const ada = await server.participant('room', 'Ada');
       const bob = await server.participant('room', 'Bob');
-      await ada.client.timeout(2_000).emitWithAck('candidate', { to: bob.joined.self.id, candidate });
-      await raw(ada.client).timeout(2_000).emitWithAck('candidate', { to: 'x' });
+      const relayed = nextEvent(bob.client, 'candidate');
+      ada.client.emit('candidate', { to: bob.joined.self.id, candidate });
+      await relayed;
+      await refusal(ada.client, 'candidate', { to: 'x' });
       const text = await (await fetch(`${server.url}/metrics`)).text();
       expect(text).toContain('meshmeet_connected_sockets 2');
       expect(text).toContain('meshmeet_rooms 1');

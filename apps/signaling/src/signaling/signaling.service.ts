@@ -3,18 +3,11 @@ import {
   CLIENT_EVENTS,
   PROTOCOL_VERSION,
   type ClientEventName,
-  type CandidateOut,
-  type ClientToServerEvents,
-  type DescriptionOut,
   type JoinRequest,
   type JoinResult,
   type ResumeRequest,
-  type MediaStateOut,
-  type HandOut,
-  type ServerToClientEvents,
 } from '@meshmeet/protocol';
 import type { Logger } from 'pino';
-import type { Server, Socket } from 'socket.io';
 import { ProtocolError } from '../common/protocol.error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -26,21 +19,9 @@ import { addressKey, clientAddress, proxyTrust } from '../limits/connection-poli
 import { type LiveParticipant, RoomStore, type Seat } from '../rooms/room-store.js';
 import { TurnService } from '../turn/turn.service.js';
 import { ConnectionQueue } from './connection-queue.js';
+import { participantChannel, roomChannel, type SignalingServer, type SignalingSocket } from './signaling.channels.js';
 import { replyWithError } from './error-reply.js';
 import { ConnectionRateLimiter, type RateLimitedKind } from '../limits/rate-limit.js';
-
-/** What the server remembers about a connection. Set only by the server, never from client input. */
-export interface SocketSession {
-  participantId?: string;
-  roomId?: string;
-}
-
-export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketSession>;
-export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketSession>;
-
-/** socket.io room names. Prefixed so a room id can never collide with a participant or socket id. */
-export const roomChannel = (roomId: string) => `room:${roomId}`;
-export const participantChannel = (participantId: string) => `participant:${participantId}`;
 
 const isClientEvent = (event: unknown): event is ClientEventName =>
   typeof event === 'string' && Object.hasOwn(CLIENT_EVENTS, event);
@@ -79,7 +60,7 @@ export class SignalingService {
 
   /** The address budgets are kept under: the client's address as trusted proxies report it (IPv6 per /64). */
   private addressOf(socket: SignalingSocket): string {
-    return addressKey(clientAddress(socket.request, this.trust));
+    return (socket.data.address ??= addressKey(clientAddress(socket.request, this.trust)));
   }
 
   /**
@@ -89,6 +70,10 @@ export class SignalingService {
   connect(socket: SignalingSocket): void {
     this.openConnections += 1;
     this.metrics.connectedSockets.inc();
+    // The HTTP request that opened the connection is needed only for its address: keep that, let the
+    // request go (engine.io would hold it, headers, parser and all, for the connection's lifetime).
+    this.addressOf(socket);
+    (socket.conn as { request: unknown }).request = null;
     const limiter = new ConnectionRateLimiter(this.config.rateLimits);
     let droppedForAbuse = false;
     socket.use((packet, next) => {
@@ -174,37 +159,6 @@ export class SignalingService {
     return this.rooms.counts();
   }
 
-  async relayDescription(socket: SignalingSocket, message: DescriptionOut): Promise<void> {
-    const from = await this.checkTarget(socket, message.to);
-    this.requireServer().to(participantChannel(message.to)).emit('description', { from, description: message.description });
-    this.metrics.relayed.inc({ kind: 'description' });
-  }
-
-  async relayCandidate(socket: SignalingSocket, message: CandidateOut): Promise<void> {
-    const from = await this.checkTarget(socket, message.to);
-    this.requireServer().to(participantChannel(message.to)).emit('candidate', { from, candidate: message.candidate });
-    this.metrics.relayed.inc({ kind: 'candidate' });
-  }
-
-  async updateMediaState(socket: SignalingSocket, message: MediaStateOut): Promise<void> {
-    const from = socket.data.participantId;
-    if (!from) throw new ProtocolError('not_in_room');
-    const roomId = await this.rooms.setMedia(from, message.media);
-    if (socket.data.participantId !== from) return; // left or taken over meanwhile
-    socket.to(roomChannel(roomId)).emit('media-state', { from, media: message.media });
-    this.metrics.relayed.inc({ kind: 'media-state' });
-  }
-
-  /** Raises or lowers the sender's own hand; the room sees it with the server's time, for ordering. */
-  async updateHand(socket: SignalingSocket, message: HandOut): Promise<void> {
-    const from = socket.data.participantId;
-    if (!from) throw new ProtocolError('not_in_room');
-    const { roomId, hand } = await this.rooms.setHand(from, message.raised);
-    if (socket.data.participantId !== from) return; // left or taken over meanwhile
-    socket.to(roomChannel(roomId)).emit('hand', { from, hand });
-    this.metrics.relayed.inc({ kind: 'hand' });
-  }
-
   private async admit(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {
     const startedAt = performance.now();
     if (socket.data.participantId !== undefined) throw new ProtocolError('already_joined');
@@ -253,16 +207,6 @@ export class SignalingService {
     return this.reply(seat, address);
   }
 
-  /** The sender's own id (stamped by the server) once the target is known to share its room. */
-  private async checkTarget(socket: SignalingSocket, to: string): Promise<string> {
-    const from = socket.data.participantId;
-    if (!from) throw new ProtocolError('not_in_room');
-    if (to === from || (await this.rooms.sharedRoom(from, to)) === undefined || socket.data.participantId !== from) {
-      throw new ProtocolError('unknown_participant');
-    }
-    return from;
-  }
-
   private async spend(kind: Parameters<AddressBudgets['take']>[0], key: string): Promise<void> {
     if (await this.budgets.take(kind, key)) return;
     this.metrics.rateLimited.inc({ kind });
@@ -274,7 +218,7 @@ export class SignalingService {
     socket.data.participantId = participantId;
     socket.data.roomId = roomId;
     this.heldHere.set(participantId, socket);
-    void socket.join([roomChannel(roomId), participantChannel(participantId)]);
+    void socket.join([roomChannel(roomId), participantChannel(roomId, participantId)]);
   }
 
   private release(socket: SignalingSocket, { leaveChannels }: { leaveChannels: boolean }): void {
@@ -283,8 +227,9 @@ export class SignalingService {
     socket.data.roomId = undefined;
     if (participantId && this.heldHere.get(participantId) === socket) this.heldHere.delete(participantId);
     if (!leaveChannels) return;
-    if (roomId !== undefined) void socket.leave(roomChannel(roomId));
-    if (participantId) void socket.leave(participantChannel(participantId));
+    if (roomId === undefined) return;
+    void socket.leave(roomChannel(roomId));
+    if (participantId) void socket.leave(participantChannel(roomId, participantId));
   }
 
   /** Drops the connection that held a participant before a resume, on this instance or another. */
@@ -320,7 +265,7 @@ export class SignalingService {
       if (!left) return;
       const server = this.requireServer();
       // Nobody keeps listening as a participant that no longer exists.
-      server.in(participantChannel(participantId)).disconnectSockets(true);
+      server.in(participantChannel(left.roomId, participantId)).disconnectSockets(true);
       server.to(roomChannel(left.roomId)).emit('participant-left', { id: participantId });
     } catch (error) {
       this.logger.error({ err: error, participant: participantId }, 'could not remove a participant');

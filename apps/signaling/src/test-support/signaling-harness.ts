@@ -14,7 +14,8 @@ import { type AppConfig, loadConfig } from '../config/config.schema.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../limits/rate-limit.js';
 import type { SignalingIoAdapter } from '../signaling/signaling.io-adapter.js';
 import { RoomStore } from '../rooms/room-store.js';
-import { SignalingService, type SignalingSocket } from '../signaling/signaling.service.js';
+import type { SignalingSocket } from '../signaling/signaling.channels.js';
+import { SignalingService } from '../signaling/signaling.service.js';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -139,6 +140,16 @@ export function record<E extends keyof ServerToClientEvents>(client: TestClient,
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Sends a message the server does not acknowledge (a relay or a state change) and resolves with the
+ * `signal-error` the server answers it with; rejects when none comes within `ms`.
+ */
+export function refusal(client: TestClient, event: string, payload: unknown, ms = 2_000): Promise<Parameters<ServerToClientEvents['signal-error']>[0]> {
+  const answer = nextEvent(client, 'signal-error', ms);
+  (client.emit as (event: string, payload: unknown) => void)(event, payload);
+  return answer;
+}
+
+/**
  * The store invariant, checked from outside across every instance: each participant is held by
  * exactly one live socket (the one the store names), or by none and has a deadline; every socket
  * that thinks it holds a participant is the one the store names; room and participant channels
@@ -178,7 +189,11 @@ export async function invariantViolations(instances: SignalingHarness[]): Promis
       if (kind !== 'room' && kind !== 'participant') continue;
       for (const socketId of members) {
         const data = io.of('/').sockets.get(socketId)?.data;
-        const fits = kind === 'room' ? data?.roomId === id : data?.participantId === id;
+        // participant:<room>:<participant> (participant ids have no colon)
+        const fits =
+          kind === 'room'
+            ? data?.roomId === id
+            : data?.roomId === id.slice(0, id.lastIndexOf(':')) && data?.participantId === id.slice(id.lastIndexOf(':') + 1);
         if (!fits) problems.push(`socket ${socketId} listens on ${channel} without holding a participant there`);
       }
     }

@@ -1,0 +1,280 @@
+/**
+ * Benchmark: what relaying costs meshmeet's signaling server against what it costs the least servers
+ * that do the same job. Prints every run, then medians and meshmeet/anchor ratios; asserts nothing.
+ *
+ *   pnpm --filter @meshmeet/signaling bench:relay
+ *   TESTS=closed,open ROUNDS=3 TARGETS=bare,meshmeet pnpm --filter @meshmeet/signaling bench:relay
+ *
+ * Targets, each a fresh process per run: `bare` (socket.io 4.8 relaying to a socket id in the sender's
+ * room), `zod` (the same validating every message with zod), `peerjs` (the `peer` package's server),
+ * `meshmeet` (the built server, in memory) and `meshmeet-redis` (the same with a throwaway redis-server).
+ * One load generator process for all (`load.ts`, raw WebSockets), alternating targets within a round:
+ * - closed: 1,000 clients in pairs ping-pong one message at a time (80 % ICE candidates of ~250 B, 20 %
+ *   SDP of ~4 KB): messages per second and server CPU per message;
+ * - open: 2,000 messages per second over the same pairs: latency p50 / p99 and messages lost;
+ * - fanout: rooms of 8, 500 state changes per second, each delivered to 7: server CPU per delivery;
+ * - storm: 5,000 connect + join, 100 at a time: per second;
+ * - memory: server RSS growth per connection from 1,000 to 3,000 clients in pairs, each read after 5 s
+ *   of settling (what a server allocated before its first thousand connections does not count);
+ * - cross (meshmeet-redis only): two instances sharing one Redis, every pair split across them, 2,000
+ *   messages per second for CROSS_S seconds (60): relays lost, publications failed, unhandled rejections.
+ * A run during which other processes used more than 0.25 core is discarded and made again (twice at most).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { listeningUrl, startProcess, startRedis, startServer, type Started } from '../../test-support/processes.js';
+import type { LoadConfig, LoadResult, LoadTest } from './load.js';
+import type { Dialect } from './wire.js';
+
+type Target = 'bare' | 'zod' | 'peerjs' | 'meshmeet' | 'meshmeet-redis';
+
+const TARGETS = (process.env.TARGETS ?? 'bare,zod,peerjs,meshmeet,meshmeet-redis').split(',') as Target[];
+const TESTS = (process.env.TESTS ?? 'closed,open,fanout,storm,memory,cross').split(',') as LoadTest[];
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const WINDOW_MS = Number(process.env.WINDOW_S ?? 10) * 1_000;
+const WARMUP_MS = Number(process.env.WARMUP_S ?? 3) * 1_000;
+const CROSS_MS = Number(process.env.CROSS_S ?? 60) * 1_000;
+const MAX_FOREIGN_CORES = 0.25;
+const PORT = Number(process.env.BENCH_PORT ?? 3290);
+const REDIS_PORT = PORT + 1;
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+const ANCHOR = fileURLToPath(new URL('./anchor.js', import.meta.url));
+const LOAD = fileURLToPath(new URL('./load.js', import.meta.url));
+
+const TEST_SHAPE: Record<LoadTest, Pick<LoadConfig, 'clients' | 'rate' | 'roomSize' | 'concurrency'>> = {
+  closed: { clients: 1_000, rate: 0, roomSize: 2, concurrency: 50 },
+  open: { clients: 1_000, rate: 2_000, roomSize: 2, concurrency: 50 },
+  fanout: { clients: 1_000, rate: 500, roomSize: 8, concurrency: 50 },
+  storm: { clients: 5_000, rate: 0, roomSize: 2, concurrency: 100 },
+  memory: { clients: 3_000, rate: 0, roomSize: 2, concurrency: 50 },
+  cross: { clients: 1_000, rate: 2_000, roomSize: 2, concurrency: 50 },
+};
+
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** CPU seconds all processes of the machine spent busy so far. */
+function machineBusySeconds(): number {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = values as number[];
+  return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS;
+}
+
+function rssBytesOf(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+interface RunningServer {
+  bases: string[];
+  pids: number[];
+  /** What the server processes printed (meshmeet logs JSON lines; unhandled rejections go to stderr). */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+async function waitForLine(started: Started, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!pattern.test(started.output())) {
+    if (Date.now() > deadline || started.child.exitCode !== null) throw new Error(`did not start:\n${started.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function startTarget(target: Target, instances: number): Promise<RunningServer> {
+  if (target === 'bare' || target === 'zod' || target === 'peerjs') {
+    const anchor = startProcess(process.execPath, [ANCHOR, target, String(PORT)]);
+    await waitForLine(anchor, /ready/);
+    return { bases: [`http://127.0.0.1:${PORT}`], pids: [anchor.child.pid!], output: anchor.output, stop: () => kill(anchor) };
+  }
+  const redis = target === 'meshmeet-redis' ? await startRedis(REDIS_PORT) : undefined;
+  const servers = Array.from({ length: instances }, (_, i) => {
+    const base = `http://127.0.0.1:${PORT + 2 * i}`;
+    const server = startServer({
+      PORT: String(PORT + 2 * i),
+      NODE_ENV: 'production',
+      PUBLIC_URL: base,
+      METRICS_TOKEN: 'bench-metrics-token-0123456789',
+      LOG_LEVEL: 'warn',
+      // Every bench client comes from 127.0.0.1: lift the per-address budgets (per-connection limits stay).
+      MAX_CONNECTIONS_PER_IP: '100000',
+      JOINS_PER_MINUTE_PER_ADDRESS: '1000000',
+      NEW_ROOMS_PER_HOUR_PER_ADDRESS: '1000000',
+      // The closed loop runs each pair as fast as it can: past the per-connection limits a refused
+      // relay would end that pair's loop. The limits are still checked on every message.
+      MESSAGE_RATE_SCALE: '1000',
+      ...(redis ? { REDIS_URL: redis.url } : {}),
+    });
+    return { base, server };
+  });
+  await Promise.all(servers.map(({ server }) => listeningUrl(server)));
+  return {
+    bases: servers.map(({ base }) => base),
+    pids: servers.map(({ server }) => server.child.pid!),
+    output: () => servers.map(({ server }) => server.output()).join(''),
+    stop: async () => {
+      await Promise.all(servers.map(({ server }) => kill(server)));
+      await redis?.stop();
+    },
+  };
+}
+
+async function kill(started: Started): Promise<void> {
+  started.child.kill('SIGKILL');
+  await started.exited;
+}
+
+const DIALECT: Record<Target, Dialect> = { bare: 'socketio', zod: 'socketio', peerjs: 'peerjs', meshmeet: 'meshmeet', 'meshmeet-redis': 'meshmeet' };
+
+interface Measured extends LoadResult {
+  serverCpuSeconds: number;
+  foreignCores: number;
+  /** Memory test: server RSS growth per connection, in bytes. */
+  bytesPerConnection?: number;
+  /** meshmeet: unhandled rejections the servers printed, and the publications they logged as failed. */
+  unhandledRejections: number;
+  publishFailureLogs: number;
+}
+
+const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
+
+/** One run of one test against a fresh server; undefined when the target does not support the test. */
+async function runOnce(target: Target, test: LoadTest): Promise<Measured | undefined> {
+  if (test === 'fanout' && target === 'peerjs') return undefined;
+  if (test === 'cross' && target !== 'meshmeet-redis') return undefined;
+  const server = await startTarget(target, test === 'cross' ? 2 : 1);
+  try {
+    const cpuOfServers = () => server.pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+    const rssOfServers = () => server.pids.reduce((sum, pid) => sum + rssBytesOf(pid), 0);
+    const windowMs = test === 'cross' ? CROSS_MS : WINDOW_MS;
+    const config: LoadConfig = { test, dialect: DIALECT[target], bases: server.bases, warmupMs: WARMUP_MS, windowMs, ...TEST_SHAPE[test] };
+    const load = spawn(process.execPath, [LOAD, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let window = { server: 0, load: 0, machine: 0, at: 0 };
+    let measured: Partial<Measured> = {};
+    let bytesPerConnection: number | undefined;
+    let settled: { rss: number; clients: number } | undefined;
+    await new Promise<void>((resolve, reject) => {
+      let buffered = '';
+      load.stdout!.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        let newline;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = JSON.parse(buffered.slice(0, newline)) as { event: string; message?: string } & LoadResult;
+          buffered = buffered.slice(newline + 1);
+          if (line.event === 'window-start') window = { server: cpuOfServers(), load: cpuSecondsOf(load.pid!), machine: machineBusySeconds(), at: Date.now() };
+          if (line.event === 'window-end') {
+            const serverCpu = cpuOfServers() - window.server;
+            const loadCpu = cpuSecondsOf(load.pid!) - window.load;
+            const seconds = (Date.now() - window.at) / 1_000;
+            measured = { serverCpuSeconds: serverCpu, foreignCores: (machineBusySeconds() - window.machine - serverCpu - loadCpu) / seconds };
+          }
+          if (line.event === 'connected' && test === 'memory') {
+            const clients = (line as unknown as { clients: number }).clients;
+            setTimeout(() => {
+              const rss = rssOfServers();
+              if (settled) bytesPerConnection = (rss - settled.rss) / (clients - settled.clients);
+              settled = { rss, clients };
+              load.stdin!.write('next\n');
+            }, 5_000);
+          }
+          if (line.event === 'result') measured = { ...measured, ...line };
+          if (line.event === 'error') reject(new Error(`${target} ${test}: ${line.message}`));
+        }
+      });
+      load.once('exit', () => resolve());
+    });
+    const output = server.output();
+    return {
+      ...(measured as Measured),
+      foreignCores: measured.foreignCores ?? 0,
+      bytesPerConnection,
+      unhandledRejections: count(output, /unhandled rejection/g),
+      publishFailureLogs: count(output, /publications to the other instances failed/g),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measure(target: Target, test: LoadTest): Promise<Measured | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = await runOnce(target, test);
+    if (!result || result.foreignCores <= MAX_FOREIGN_CORES) return result;
+    console.log(`  (discarded: other processes used ${result.foreignCores.toFixed(2)} cores)`);
+  }
+  return undefined;
+}
+
+const median = (values: number[]) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
+};
+
+/** The figure each test is judged by, and how to print it. */
+const FIGURES: Record<LoadTest, { name: string; of: (r: Measured) => number; format: (n: number) => string; higherIsBetter: boolean }[]> = {
+  closed: [
+    { name: 'closed loop, msg/s', of: (r) => r.delivered / r.seconds, format: (n) => `${(n / 1_000).toFixed(2)}k`, higherIsBetter: true },
+    { name: 'server CPU per message', of: (r) => (r.serverCpuSeconds / r.delivered) * 1e6, format: (n) => `${n.toFixed(0)} us`, higherIsBetter: false },
+  ],
+  open: [
+    { name: 'open loop 2000 msg/s, p50', of: (r) => r.latencyMs?.p50 ?? NaN, format: (n) => `${n.toFixed(1)} ms`, higherIsBetter: false },
+    { name: 'open loop 2000 msg/s, p99', of: (r) => r.latencyMs?.p99 ?? NaN, format: (n) => `${n.toFixed(1)} ms`, higherIsBetter: false },
+    { name: 'open loop, lost of sent', of: (r) => r.lost, format: (n) => `${n}`, higherIsBetter: false },
+  ],
+  fanout: [{ name: 'fan-out (rooms of 8), CPU per delivery', of: (r) => (r.serverCpuSeconds / r.delivered) * 1e6, format: (n) => `${n.toFixed(0)} us`, higherIsBetter: false }],
+  storm: [{ name: '5,000 connect + join, per second', of: (r) => r.perSecond ?? NaN, format: (n) => n.toFixed(0), higherIsBetter: true }],
+  memory: [{ name: 'memory per connection', of: (r) => r.bytesPerConnection ?? NaN, format: (n) => `${(n / 1024).toFixed(1)} KB`, higherIsBetter: false }],
+  cross: [
+    { name: 'two instances, 2000 msg/s: p99', of: (r) => r.latencyMs?.p99 ?? NaN, format: (n) => `${n.toFixed(1)} ms`, higherIsBetter: false },
+    { name: 'two instances: relays lost', of: (r) => r.lost, format: (n) => `${n}`, higherIsBetter: false },
+    { name: 'two instances: unhandled rejections', of: (r) => r.unhandledRejections, format: (n) => `${n}`, higherIsBetter: false },
+    { name: 'two instances: publish-failure log lines', of: (r) => r.publishFailureLogs, format: (n) => `${n}`, higherIsBetter: false },
+  ],
+};
+
+async function main(): Promise<void> {
+  console.log(`relay: targets ${TARGETS.join(', ')}; tests ${TESTS.join(', ')}; ${ROUNDS} rounds; window ${WINDOW_MS / 1_000} s after ${WARMUP_MS / 1_000} s warm-up`);
+  const results = new Map<string, Measured[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const test of TESTS) {
+      // Alternate the order every round, so no target always runs first.
+      const order = round % 2 === 0 ? TARGETS : [...TARGETS].reverse();
+      for (const target of order) {
+        const result = await measure(target, test);
+        if (!result) continue;
+        const key = `${target}/${test}`;
+        results.set(key, [...(results.get(key) ?? []), result]);
+        const figures = FIGURES[test].map((figure) => `${figure.name} ${figure.format(figure.of(result))}`).join(', ');
+        console.log(`  round ${round + 1} ${target} ${test}: ${figures}; refusals ${result.refusals}; unhandled rejections ${result.unhandledRejections}; foreign ${result.foreignCores.toFixed(2)} cores`);
+      }
+    }
+  }
+  console.log('');
+  console.log(`| test | ${TARGETS.join(' | ')} | ${TARGETS.filter((t) => t.startsWith('meshmeet')).map((t) => `${t} / bare`).join(' | ')} |`);
+  console.log(`|---|${TARGETS.map(() => '---|').join('')}${TARGETS.filter((t) => t.startsWith('meshmeet')).map(() => '---|').join('')}`);
+  for (const test of TESTS) {
+    for (const figure of FIGURES[test]) {
+      const value = (target: Target) => median((results.get(`${target}/${test}`) ?? []).map(figure.of));
+      const cells = TARGETS.map((target) => (Number.isFinite(value(target)) ? figure.format(value(target)) : '-'));
+      const ratios = TARGETS.filter((t) => t.startsWith('meshmeet')).map((target) => {
+        const ratio = value(target) / value('bare');
+        return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-';
+      });
+      console.log(`| ${figure.name} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+    }
+  }
+  const closedRate = (target: Target) => median((results.get(`${target}/closed`) ?? []).map(FIGURES.closed[0]!.of));
+  const redisShare = closedRate('meshmeet-redis') / closedRate('meshmeet');
+  if (Number.isFinite(redisShare)) console.log(`\nmeshmeet with Redis / in memory, closed-loop messages per second: ${redisShare.toFixed(2)}x`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+

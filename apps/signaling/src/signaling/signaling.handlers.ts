@@ -1,0 +1,227 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLIENT_EVENTS, PROTOCOL_VERSION, type ClientEventName, type ErrorCode } from '@meshmeet/protocol';
+import type { Logger } from 'pino';
+import { ProtocolError } from '../common/protocol.error.js';
+import { LOGGER } from '../logging/logging.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { RoomStore } from '../rooms/room-store.js';
+import { replyWithError } from './error-reply.js';
+import { participantChannel, roomChannel, type SignalingServer, type SignalingSocket } from './signaling.channels.js';
+import { SignalingService } from './signaling.service.js';
+
+/** Participants whose room this instance remembers (ids are never reused, so an entry never goes stale). */
+const MAX_KNOWN_PARTICIPANTS = 50_000;
+
+type Listener = (this: SignalingSocket, payload: unknown, ack?: unknown) => void;
+
+/**
+ * Every client event, handled on the socket.io socket directly: Nest keeps modules, configuration and
+ * the connection lifecycle, but its per-message pipeline (an rxjs stream per event and connection,
+ * pipes, filters) cost more than the work itself. The protocol schemas validate every message, the
+ * sender is always the server's record of the connection, and a relay can only reach a participant
+ * of the sender's room: it is delivered to the channel `participant:<room>:<id>`, which only the
+ * connection holding that participant in that room joins.
+ *
+ * join, resume and leave are requests: answered through their acknowledgement. Relays and state
+ * changes (description, candidate, media-state, hand) are not acknowledged; a refusal comes back as a
+ * `signal-error` event naming the event. One listener function per event serves every connection.
+ */
+@Injectable()
+export class SignalingHandlers {
+  private server?: SignalingServer;
+  /** participant id -> room id, learned from the store and kept (bounded, oldest first out). */
+  private readonly knownRooms = new Map<string, string>();
+  private readonly listeners: Record<ClientEventName, Listener>;
+  private readonly relayed;
+
+  constructor(
+    private readonly signaling: SignalingService,
+    private readonly rooms: RoomStore,
+    private readonly metrics: MetricsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    // Label lookups hash their labels on every call: take each child once.
+    this.relayed = {
+      description: metrics.relayed.labels('description'),
+      candidate: metrics.relayed.labels('candidate'),
+      'media-state': metrics.relayed.labels('media-state'),
+      hand: metrics.relayed.labels('hand'),
+    };
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listeners' `this` is the socket
+    const handlers = this;
+    this.listeners = {
+      join(payload, ack) {
+        handlers.answer(this, 'join', payload, ack, (request) => handlers.signaling.join(this, request));
+      },
+      resume(payload, ack) {
+        handlers.answer(this, 'resume', payload, ack, (request) => handlers.signaling.resume(this, request));
+      },
+      leave(payload, ack) {
+        handlers.answer(this, 'leave', payload, ack, () => handlers.signaling.leave(this));
+      },
+      description(payload) {
+        try {
+          handlers.relayDescription(this, payload);
+        } catch (error) {
+          handlers.fail(this, 'description', error);
+        }
+      },
+      candidate(payload) {
+        try {
+          handlers.relayCandidate(this, payload);
+        } catch (error) {
+          handlers.fail(this, 'candidate', error);
+        }
+      },
+      'media-state'(payload) {
+        handlers.updateMediaState(this, payload).catch((error: unknown) => handlers.fail(this, 'media-state', error));
+      },
+      hand(payload) {
+        handlers.updateHand(this, payload).catch((error: unknown) => handlers.fail(this, 'hand', error));
+      },
+    };
+  }
+
+  attach(server: SignalingServer): void {
+    this.server = server;
+  }
+
+  /** Registers the handlers on a new connection (the rate limits of `SignalingService.connect` run first). */
+  listen(socket: SignalingSocket): void {
+    for (const event of Object.keys(this.listeners) as ClientEventName[]) (socket.on as (event: string, listener: Listener) => void)(event, this.listeners[event]);
+  }
+
+  /**
+   * A request: validated (a client of another protocol version hears "reload", not "malformed"),
+   * handled, and answered through its acknowledgement with the result or a typed error.
+   */
+  private answer<E extends 'join' | 'resume' | 'leave'>(
+    socket: SignalingSocket,
+    event: E,
+    payload: unknown,
+    ack: unknown,
+    handle: (request: (typeof CLIENT_EVENTS)[E]['payload']['_zod']['output']) => Promise<unknown>,
+  ): void {
+    if (typeof ack !== 'function') return this.refuse(socket, event, 'invalid_message');
+    const reply = ack as (response: unknown) => void;
+    const failed = (error: unknown) => this.fail(socket, event, error, reply);
+    try {
+      if (typeof payload === 'object' && payload !== null && 'protocol' in payload && typeof payload.protocol === 'number' && payload.protocol !== PROTOCOL_VERSION) {
+        throw new ProtocolError('unsupported_protocol');
+      }
+      const parsed = CLIENT_EVENTS[event].payload.safeParse(payload);
+      if (!parsed.success) throw new ProtocolError('invalid_message');
+      handle(parsed.data).then(reply, failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  private relayDescription(socket: SignalingSocket, payload: unknown): void {
+    const parsed = CLIENT_EVENTS.description.payload.safeParse(payload);
+    if (!parsed.success) return this.refuse(socket, 'description', 'invalid_message');
+    const { to, description } = parsed.data;
+    this.route(socket, 'description', to, (server, from, roomId) => server.to(participantChannel(roomId, to)).emit('description', { from, description }));
+  }
+
+  private relayCandidate(socket: SignalingSocket, payload: unknown): void {
+    const parsed = CLIENT_EVENTS.candidate.payload.safeParse(payload);
+    if (!parsed.success) return this.refuse(socket, 'candidate', 'invalid_message');
+    const { to, candidate } = parsed.data;
+    this.route(socket, 'candidate', to, (server, from, roomId) => server.to(participantChannel(roomId, to)).emit('candidate', { from, candidate }));
+  }
+
+  /**
+   * Delivers once `to` is known to be in the sender's room. The room of a participant is remembered,
+   * so after the first message to someone this runs synchronously. A connection's relays stay in
+   * the order it sent them: while a lookup is pending, later relays wait behind it.
+   */
+  private route(
+    socket: SignalingSocket,
+    event: 'description' | 'candidate',
+    to: string,
+    deliver: (server: SignalingServer, from: string, roomId: string) => void,
+  ): void {
+    const { participantId: from, roomId } = socket.data;
+    if (from === undefined || roomId === undefined) return this.refuse(socket, event, 'not_in_room');
+    if (to === from) return this.refuse(socket, event, 'unknown_participant');
+    const known = this.knownRooms.get(to);
+    if (known !== undefined && socket.data.relaysWaiting === undefined) {
+      if (known !== roomId) return this.refuse(socket, event, 'unknown_participant');
+      deliver(this.requireServer(), from, roomId);
+      this.relayed[event].inc();
+      return;
+    }
+    const waiting = (socket.data.relaysWaiting ??= { count: 0, last: Promise.resolve() });
+    waiting.count += 1;
+    waiting.last = waiting.last
+      .then(() => this.lookUpRoom(to))
+      .then((targetRoom) => {
+        // Re-checked after the await: the connection may have left, or been taken over, meanwhile.
+        if (!socket.connected || socket.data.participantId !== from || socket.data.roomId !== roomId) return;
+        if (targetRoom !== roomId) return this.refuse(socket, event, 'unknown_participant');
+        deliver(this.requireServer(), from, roomId);
+        this.relayed[event].inc();
+      })
+      .catch((error: unknown) => this.fail(socket, event, error))
+      .finally(() => {
+        waiting.count -= 1;
+        if (waiting.count === 0 && socket.data.relaysWaiting === waiting) socket.data.relaysWaiting = undefined;
+      });
+  }
+
+  private async lookUpRoom(participantId: string): Promise<string | undefined> {
+    const known = this.knownRooms.get(participantId);
+    if (known !== undefined) return known;
+    const roomId = await this.rooms.roomOf(participantId);
+    if (roomId === undefined) return undefined;
+    if (this.knownRooms.size >= MAX_KNOWN_PARTICIPANTS) this.knownRooms.delete(this.knownRooms.keys().next().value!);
+    this.knownRooms.set(participantId, roomId);
+    return roomId;
+  }
+
+  /** The room sees the new state; the store keeps it for whoever joins later. */
+  private async updateMediaState(socket: SignalingSocket, payload: unknown): Promise<void> {
+    const parsed = CLIENT_EVENTS['media-state'].payload.safeParse(payload);
+    if (!parsed.success) return this.refuse(socket, 'media-state', 'invalid_message');
+    const from = socket.data.participantId;
+    if (from === undefined) return this.refuse(socket, 'media-state', 'not_in_room');
+    const { media } = parsed.data;
+    const roomId = await this.rooms.setMedia(from, media);
+    if (socket.data.participantId !== from) return; // left or taken over meanwhile
+    socket.to(roomChannel(roomId)).emit('media-state', { from, media });
+    this.relayed['media-state'].inc();
+  }
+
+  /** Raises or lowers the sender's own hand; the room sees it with the server's time, for ordering. */
+  private async updateHand(socket: SignalingSocket, payload: unknown): Promise<void> {
+    const parsed = CLIENT_EVENTS.hand.payload.safeParse(payload);
+    if (!parsed.success) return this.refuse(socket, 'hand', 'invalid_message');
+    const from = socket.data.participantId;
+    if (from === undefined) return this.refuse(socket, 'hand', 'not_in_room');
+    const { roomId, hand } = await this.rooms.setHand(from, parsed.data.raised);
+    if (socket.data.participantId !== from) return;
+    socket.to(roomChannel(roomId)).emit('hand', { from, hand });
+    this.relayed.hand.inc();
+  }
+
+  /**
+   * Answers a refused message: through `ack` for a request, else with a `signal-error` event. An
+   * unexpected failure is logged and answered as `internal_error`; it never escapes into socket.io.
+   */
+  private fail(socket: SignalingSocket, event: ClientEventName, error: unknown, ack?: (response: unknown) => void): void {
+    if (!(error instanceof ProtocolError)) this.logger.error({ err: error, event }, 'message handler failed');
+    const refusal = error instanceof ProtocolError ? error : new ProtocolError('internal_error');
+    this.metrics.rejected.inc({ reason: refusal.code });
+    if (socket.connected || ack) replyWithError(socket, ack ? [ack] : [], event, refusal);
+  }
+
+  private refuse(socket: SignalingSocket, event: ClientEventName, code: ErrorCode): void {
+    this.fail(socket, event, new ProtocolError(code));
+  }
+
+  private requireServer(): SignalingServer {
+    if (!this.server) throw new Error('SignalingHandlers used before the gateway initialised');
+    return this.server;
+  }
+}
