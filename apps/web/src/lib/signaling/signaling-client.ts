@@ -34,7 +34,7 @@ const JOIN_TIMEOUT_MS = 8_000;
 const LEAVE_ACK_TIMEOUT_MS = 1_000;
 const log = createLogger('signaling');
 
-/** Fire-and-forget messages still get an acknowledgement; a refusal is worth a warning, not an exception. */
+/** A refused leave is worth a warning, not an exception (relays are refused through `signal-error`). */
 function reportFailure(event: string) {
   return (response: unknown) => {
     const parsed = AckResponseSchema.safeParse(response);
@@ -66,7 +66,10 @@ export class SignalingClient {
     for (const event of Object.keys(SERVER_EVENTS) as ServerEventName[]) {
       this.socket.on(event, ((payload: unknown) => this.dispatch(event, payload)) as never);
     }
-    this.socket.on('connect', () => this.setStatus('connected'));
+    this.socket.on('connect', () => {
+      this.upgradeAfterFallback();
+      this.setStatus('connected');
+    });
     this.socket.on('disconnect', (reason) => {
       this.setStatus('disconnected');
       // socket.io does not reconnect by itself after a server-side disconnect; after a shutdown
@@ -82,6 +85,29 @@ export class SignalingClient {
       this.shutdownNotice = reconnectAfterMs + Math.floor(Math.random() * 500);
     });
     this.socket.io.on('reconnect_attempt', () => this.setStatus('connecting'));
+  }
+
+  /**
+   * With `tryAllTransports`, a WebSocket attempt that fails (the server was still down) makes
+   * engine.io-client drop "websocket" from that connection's transports and fall back to polling,
+   * and a connection that starts on polling only upgrades to transports still in that list: it would
+   * stay on HTTP long-polling for good once the server is back. So a connection that lands on polling
+   * probes the WebSocket upgrade itself, the same probe engine.io runs after a polling handshake; where
+   * WebSockets really are blocked the probe fails quietly and polling goes on. The probe is internal to
+   * engine.io-client (`_probe` and `_onError` in
+   * https://github.com/socketio/socket.io/blob/main/packages/engine.io-client/lib/socket.ts): without
+   * it, nothing is done.
+   */
+  private upgradeAfterFallback(): void {
+    const engine = this.socket.io.engine as unknown as { transport: { name: string }; upgrading?: boolean; _probe?: (name: string) => void };
+    if (engine.transport.name !== 'polling' || engine.upgrading || typeof engine._probe !== 'function') return;
+    log.debug('connected over HTTP long-polling after a failed WebSocket attempt: trying the WebSocket again');
+    engine._probe('websocket');
+  }
+
+  /** The transport in use: "websocket", or "polling" where WebSockets cannot get through. */
+  get transport(): string | undefined {
+    return this.socket.io.engine?.transport.name;
   }
 
   get connected(): boolean {
@@ -173,24 +199,24 @@ export class SignalingClient {
    * reconnect, before our resume): they would be stale. Negotiation is redone after a resume instead.
    */
   sendDescription(to: string, description: SessionDescription): void {
-    if (this.socket.connected) this.socket.emit('description', { to, description }, reportFailure('description'));
+    if (this.socket.connected) this.socket.emit('description', { to, description });
   }
 
   sendCandidate(to: string, candidate: IceCandidate): void {
-    if (this.socket.connected) this.socket.emit('candidate', { to, candidate }, reportFailure('candidate'));
+    if (this.socket.connected) this.socket.emit('candidate', { to, candidate });
   }
 
   /** False when not connected: the server keeps the hand, and a rejoin sends it again. */
   sendHand(raised: boolean): boolean {
     if (!this.socket.connected) return false;
-    this.socket.emit('hand', { raised }, reportFailure('hand'));
+    this.socket.emit('hand', { raised });
     return true;
   }
 
   /** False when not connected: the caller sends the state again after the resume. */
   sendMediaState(media: MediaState): boolean {
     if (!this.socket.connected) return false;
-    this.socket.emit('media-state', { media }, reportFailure('media-state'));
+    this.socket.emit('media-state', { media });
     return true;
   }
 
