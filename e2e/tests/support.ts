@@ -240,3 +240,15 @@ export async function tabTo(page: Page, name: string | RegExp, key: 'Tab' | 'Shi
   }
   throw new Error(`Tab never reached ${String(name)}`);
 }
+
+/** Opens the connection details of `other`'s tile on `person`'s page and reads the pair's safety code. */
+export async function safetyCode(person: Person, other: string): Promise<string> {
+  await tileOf(person, other).getByRole('button', { name: new RegExp(`^Connection to ${other}: `) }).click();
+  const dialog = person.page.getByRole('dialog', { name: `Connection to ${other}` });
+  const code = dialog.getByTestId('safety-code').locator('.safety-code');
+  await expect(code).toHaveText(/^\d{4} \d{4} \d{4}$/);
+  const text = (await code.textContent())!;
+  await person.page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  return text;
+}

@@ -38,6 +38,8 @@ export interface RemoteParticipantEvents extends ParticipantEvents {
   view: View;
   /** Our camera to them is paused: not even the smallest video fits their link (audio stays). */
   'video-paused': boolean;
+  /** The pair's safety code (both certificate fingerprints): the same on both sides unless someone swapped one. */
+  'safety-code': string;
 }
 
 /** What a tile shows: one source of one participant (LiveKit's TrackReference, as small as we need). */
@@ -154,6 +156,11 @@ export class RemoteParticipant extends Participant<RemoteParticipantEvents> {
     link.on('health', (health) => this.emit('health', health));
     link.on('message', (message) => this.emit('message', message));
     link.on('channel', (state) => this.emit('channel', state));
+    link.on('safetyCode', (code) => this.emit('safety-code', code));
+  }
+
+  get safetyCode(): string | undefined {
+    return this.link.safetyCode;
   }
 
   get connectionState(): RTCPeerConnectionState {

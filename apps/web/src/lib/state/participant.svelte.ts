@@ -19,6 +19,8 @@ export class ParticipantState {
   stats = $state.raw<LinkStats | undefined>(undefined);
   /** Our camera to them is paused to keep the audio clear. */
   videoToThemPaused = $state(false);
+  /** The pair's safety code, to compare aloud with this person. */
+  safetyCode = $state<string | undefined>(undefined);
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(readonly participant: Participant | RemoteParticipant) {
@@ -38,7 +40,9 @@ export class ParticipantState {
       const remote = participant as RemoteParticipant;
       this.connection = remote.connectionState;
       this.health = remote.health;
+      this.safetyCode = remote.safetyCode;
       this.unsubscribe.push(
+        remote.on('safety-code', (code) => (this.safetyCode = code)),
         remote.on('connection', (state) => (this.connection = state)),
         remote.on('health', (health) => (this.health = health)),
         remote.on('quality', (quality) => (this.quality = quality)),

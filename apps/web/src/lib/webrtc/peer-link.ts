@@ -19,6 +19,7 @@ import { CandidateQueue, decideOnDescription } from './negotiation.js';
 import { preferredVideoCodecs } from './codecs.js';
 import { withOpusParameters } from './sdp.js';
 import { readLinkStats, type LinkStats, type StatsMemory } from './link-stats.js';
+import { safetyCode } from './safety-code.js';
 import { SCREEN_ENCODING, type VideoEncoding } from './video-encoding.js';
 import type { SourceEncoding } from './video-allocator.js';
 
@@ -49,6 +50,8 @@ export interface PeerLinkEvents extends Record<string, unknown> {
   message: PeerMessage;
   /** The data channel opened or closed. */
   channel: 'open' | 'closed';
+  /** The pair's safety code, from both certificate fingerprints in effect (see safety-code.ts). */
+  safetyCode: string;
 }
 
 /** Bytes queued on the data channel beyond which messages are dropped rather than buffered. */
@@ -112,7 +115,14 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     });
     this.pc.addEventListener('negotiationneeded', () => void this.makeOffer());
     this.pc.addEventListener('iceconnectionstatechange', () => this.iceRestarts.onIceState(this.pc.iceConnectionState));
-    this.pc.addEventListener('connectionstatechange', () => this.emit('connectionState', this.pc.connectionState));
+    this.pc.addEventListener('connectionstatechange', () => {
+      this.emit('connectionState', this.pc.connectionState);
+      if (this.pc.connectionState === 'connected') void this.updateSafetyCode();
+    });
+    // A renegotiation may bring new certificates (a peer that restarted its connection): read again.
+    this.pc.addEventListener('signalingstatechange', () => {
+      if (this.pc.signalingState === 'stable' && this.pc.connectionState === 'connected') void this.updateSafetyCode();
+    });
     if (options.initiator) {
       // One transceiver per source, in the protocol's order, then the data channel: all in the first offer.
       for (const source of SOURCES) {
@@ -123,6 +133,20 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       }
       this.openChannel();
     }
+  }
+
+  /** The last safety code emitted, if any. */
+  safetyCode: string | undefined;
+
+  /** Derives the pair's code from the descriptions in effect on this side; emits it when it changes. */
+  private async updateSafetyCode(): Promise<void> {
+    const local = this.pc.currentLocalDescription?.sdp;
+    const remote = this.pc.currentRemoteDescription?.sdp;
+    if (this.closed || !local || !remote) return;
+    const code = await safetyCode(local, remote);
+    if (code === undefined || code === this.safetyCode || this.closed) return;
+    this.safetyCode = code;
+    this.emit('safetyCode', code);
   }
 
   get connectionState(): RTCPeerConnectionState {
