@@ -1,15 +1,20 @@
 import type { Page } from '@playwright/test';
 import { closeAll, expect, expectFullMesh, expectNoErrors, join, type Person, test, tileOf, uniqueRoom } from './support.js';
 
-/** What this page's camera sender sends on its link to `to`: width and frames so far (sender's getStats). */
-function cameraSent(page: Page, to: string): Promise<{ width: number; framesSent: number; active: boolean }> {
+/**
+ * What this page's camera sender sends on its link to `to`: width and frames so far (sender's getStats),
+ * and the scale this link asks the encoder for (its parameters).
+ */
+function cameraSent(page: Page, to: string): Promise<{ width: number; framesSent: number; active: boolean; scale: number }> {
   return page.evaluate(async (to) => {
     const pc = window.__e2e.pcOf(to);
     // Transceivers are in the protocol's order on both sides: mic, camera, screen.
     const sender = pc?.getTransceivers()[1]?.sender;
-    const result = { width: 0, framesSent: 0, active: false };
+    const result = { width: 0, framesSent: 0, active: false, scale: 1 };
     if (!sender) return result;
-    result.active = sender.getParameters().encodings[0]?.active !== false;
+    const encoding = sender.getParameters().encodings[0];
+    result.active = encoding?.active !== false;
+    result.scale = encoding?.scaleResolutionDownBy ?? 1;
     (await sender.getStats()).forEach((stat: Record<string, unknown>) => {
       if (stat.type === 'outbound-rtp' && stat.kind === 'video') {
         result.width = Number(stat.frameWidth ?? 0);
@@ -45,8 +50,12 @@ test('each receiver gets the size it shows: a smaller tile lowers that link only
   const shrunkAt = Date.now();
   await expect.poll(async () => (await cameraSent(ada.page, 'Bob')).width, { timeout: 3_000, intervals: [200] }).toBeLessThanOrEqual(240);
   console.log(`sent width to Bob fell to ${(await cameraSent(ada.page, 'Bob')).width} px within ${Date.now() - shrunkAt} ms`);
-  // Cy still shows a large tile and still gets a large picture.
-  expect((await cameraSent(ada.page, 'Cy')).width).toBeGreaterThanOrEqual(400);
+  // Cy still shows a large tile and still gets a large picture: the link to Cy asks for at least twice
+  // Bob's width and sends more. (Not a fixed size: Chromium's own CPU adaptation may take a 3/4 step off
+  // one link's encoder on 2 busy cores, 477 -> 358 px, as our own CPU steps take the same share off both.)
+  const [toBob, toCy] = [await cameraSent(ada.page, 'Bob'), await cameraSent(ada.page, 'Cy')];
+  expect(toCy.scale * 2).toBeLessThanOrEqual(toBob.scale);
+  expect(toCy.width).toBeGreaterThan(toBob.width);
   await expect(tileOf(bob, 'Ada').locator('video')).toBeVisible();
 
   // Cy hides the tab: Ada stops encoding for Cy (frames stop), and starts again when it is back.
