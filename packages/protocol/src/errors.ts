@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'wrong_passcode',
   'room_not_protected',
   'session_unknown',
+  'receive_only',
   'internal_error',
 ] as const;
 
@@ -29,5 +30,6 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   wrong_passcode: 'That passcode is not right.',
   room_not_protected: 'This room is not protected by a passcode: join without one.',
   session_unknown: 'This session is no longer known to the server. Join again.',
+  receive_only: 'This participant joined to listen only: it cannot send a microphone, camera or screen.',
   internal_error: 'Something went wrong on the server.',
 };

@@ -2,8 +2,9 @@
  * Wire protocol version. A client speaking another version is refused at join and resume with
  * `unsupported_protocol` (checked before the message's shape, so any older client gets it).
  * 2: media state per source (mic, camera, screen) instead of audio/video.
+ * 3: receive-only participants (`receiveOnly` in join and in every participant).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /**
  * Hard bounds on everything a client can send. The server enforces them through the schemas;

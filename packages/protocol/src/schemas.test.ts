@@ -5,7 +5,8 @@ import { LIMITS, PROTOCOL_VERSION } from './limits.js';
 import { DisplayNameSchema, RoomIdSchema } from './schemas.js';
 
 const media = { mic: true, camera: false, screen: false };
-const participant = { id: 'p_abc123', name: 'Ada', media, hand: null };
+const participant = { id: 'p_abc123', name: 'Ada', media, hand: null, receiveOnly: false };
+const nothingOn = { mic: false, camera: false, screen: false };
 const description = { type: 'offer', sdp: 'v=0\r\n' };
 const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
 const error = { code: 'room_full', message: 'This room is full.' };
@@ -24,6 +25,8 @@ const cases: Case[] = [
     valid: [
       { protocol: PROTOCOL_VERSION, roomId: 'team-standup_1', name: ' Ada Lovelace ', media },
       { protocol: PROTOCOL_VERSION, roomId: 'locked', name: 'Ada', media, passcode: 'open sesame' },
+      { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Listener', media: nothingOn, receiveOnly: true },
+      { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Ada', media, receiveOnly: false },
     ],
     invalid: [
       { protocol: PROTOCOL_VERSION, roomId: 'locked', name: 'Ada', media, passcode: 'abc' },
@@ -42,6 +45,9 @@ const cases: Case[] = [
       { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Ada' },
       { protocol: 1.5, roomId: 'room', name: 'Ada', media },
       { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Ada', media, id: 'forged' },
+      // Listening only and sending a microphone at once.
+      { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Listener', media, receiveOnly: true },
+      { protocol: PROTOCOL_VERSION, roomId: 'room', name: 'Listener', media: nothingOn, receiveOnly: 'yes' },
     ],
   },
   {
@@ -136,7 +142,7 @@ const cases: Case[] = [
     name: 'participant joined',
     schema: SERVER_EVENTS['participant-joined'],
     valid: [{ participant }],
-    invalid: [{ participant: { ...participant, id: '' } }, { participant: { id: 'p', name: 'n' } }],
+    invalid: [{ participant: { ...participant, id: '' } }, { participant: { id: 'p', name: 'n' } }, { participant: { ...participant, receiveOnly: undefined } }],
   },
   {
     name: 'participant left',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { displayNameProblem } from './display-name.js';
 import { ERROR_CODES } from './errors.js';
 import { LIMITS, PROTOCOL_VERSION } from './limits.js';
+import { SOURCES } from './sources.js';
 
 // Every object is strict: unknown keys (including `__proto__`-style keys) are rejected, not stripped.
 
@@ -55,6 +56,8 @@ export const ParticipantSchema = z.strictObject({
   name: DisplayNameSchema,
   media: MediaStateSchema,
   hand: HandSchema,
+  /** Joined to listen only: sends no microphone, camera or screen for the whole session (not "muted"). */
+  receiveOnly: z.boolean(),
 });
 
 export const IceServerSchema = z.strictObject({
@@ -89,13 +92,22 @@ export const ErrorPayloadSchema = z.strictObject({
 /** Optional room passcode: set by whoever creates the room, then required from everyone joining it. */
 export const PasscodeSchema = z.string().min(LIMITS.passcodeMinLength).max(LIMITS.passcodeMaxLength);
 
-export const JoinRequestSchema = z.strictObject({
-  protocol: z.number().int(),
-  roomId: RoomIdSchema,
-  name: DisplayNameSchema,
-  media: MediaStateSchema,
-  passcode: PasscodeSchema.optional(),
-});
+const NOTHING_ON = 'a receive-only participant has every source off';
+
+export const JoinRequestSchema = z
+  .strictObject({
+    protocol: z.number().int(),
+    roomId: RoomIdSchema,
+    name: DisplayNameSchema,
+    media: MediaStateSchema,
+    passcode: PasscodeSchema.optional(),
+    /**
+     * Listen only: the participant will never send a microphone, camera or screen (a viewer, a
+     * recorder, a test bot). Its media must be all off, and the server refuses any later change.
+     */
+    receiveOnly: z.boolean().optional(),
+  })
+  .refine((request) => !request.receiveOnly || SOURCES.every((source) => !request.media[source]), { message: NOTHING_ON, path: ['media'] });
 
 /** Reattaches a new connection to an existing participant after a signaling outage. */
 export const ResumeRequestSchema = z.strictObject({

@@ -12,7 +12,7 @@ function store(maxRoomSize = 8, passcodeRetentionMs = 60_000) {
 }
 
 const join = (rooms: MemoryRoomStore, roomId: string, name: string, media: MediaState = on, passcode?: string) =>
-  rooms.join({ roomId, name, media, connection: `socket-${++connections}`, ...(passcode !== undefined ? { passcode } : {}) });
+  rooms.join({ roomId, name, media, receiveOnly: false, connection: `socket-${++connections}`, ...(passcode !== undefined ? { passcode } : {}) });
 
 const code = (promise: Promise<unknown>) =>
   promise.then(
@@ -95,7 +95,7 @@ describe('MemoryRoomStore', () => {
     const rooms = store();
     const expired: string[] = [];
     rooms.onExpired((id) => void expired.push(id));
-    const a = await rooms.join({ roomId: 'r1', name: 'A', media: on, connection: 'old' });
+    const a = await rooms.join({ roomId: 'r1', name: 'A', media: on, receiveOnly: false, connection: 'old' });
     const resumed = await rooms.resume(a.resumeToken, 'new');
     expect(resumed?.previousConnection).toBe('old');
     // The old connection's late disconnect must not put the resumed participant on a timer.
@@ -114,7 +114,7 @@ describe('MemoryRoomStore', () => {
     const rooms = store();
     const expired: string[] = [];
     rooms.onExpired((id) => void expired.push(id));
-    const a = await rooms.join({ roomId: 'r1', name: 'A', media: on, connection: 'one' });
+    const a = await rooms.join({ roomId: 'r1', name: 'A', media: on, receiveOnly: false, connection: 'one' });
     await rooms.detach(a.self.id, 'one', 1_000);
     await rooms.resume(a.resumeToken, 'two');
     vi.advanceTimersByTime(5_000);

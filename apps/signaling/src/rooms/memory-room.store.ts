@@ -89,9 +89,9 @@ export class MemoryRoomStore extends RoomStore implements OnModuleDestroy {
     throw new ProtocolError('internal_error');
   }
 
-  private admit({ roomId, name, media, connection }: Admission, room: Room): Seat {
+  private admit({ roomId, name, media, receiveOnly, connection }: Admission, room: Room): Seat {
     if (room.members.size >= this.config.maxRoomSize) throw new ProtocolError('room_full', { roomSize: this.config.maxRoomSize });
-    const self: Participant = { id: newParticipantId(), name, media: { ...media }, hand: null };
+    const self: Participant = { id: newParticipantId(), name, media: { ...media }, hand: null, receiveOnly };
     const others = this.participantsOf(room);
     const resumeToken = newResumeToken();
     const member: Member = { participant: self, roomId, tokenHash: hashToken(resumeToken), connection };

@@ -32,7 +32,7 @@ const SWEEP_BATCH = 200;
 // Keys (prefix + …):
 //   room:<id>      zset of participant ids scored by join order
 //   roompass:<id>  passcode hash; given a TTL (the retention period) when the room empties
-//   part:<id>      hash: roomId, name, media (JSON, one entry per source), hand (ms when raised; absent while down),
+//   part:<id>      hash: roomId, name, media (JSON, one entry per source), receiveOnly ('1' or ''), hand (ms when raised; absent while down),
 //                  tokenHash, conn (holding socket id, '' while away)
 //   token:<hash>   participant id
 //   deadlines      zset of participant ids scored by the ms at which they expire: the lease while
@@ -45,8 +45,8 @@ const NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + ma
 
 /** Atomic admission: capacity and passcode checked, participant, token and lease added in one step. */
 const JOIN = `${NOW}
-local prefix, roomId, id, name, media, tokenHash, conn, leaseMs, max, mode, hash =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10], ARGV[11]
+local prefix, roomId, id, name, media, tokenHash, conn, leaseMs, max, mode, hash, receiveOnly =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10], ARGV[11], ARGV[12]
 local room, pass = prefix .. 'room:' .. roomId, prefix .. 'roompass:' .. roomId
 local stored = redis.call('GET', pass)
 if mode == 'verify' then
@@ -62,7 +62,7 @@ if mode == 'verify' then redis.call('PERSIST', pass) end
 if size == 0 then redis.call('HINCRBY', prefix .. 'stats', 'rooms', 1) end
 redis.call('HINCRBY', prefix .. 'stats', 'participants', 1)
 redis.call('ZADD', room, redis.call('INCR', prefix .. 'seq'), id)
-redis.call('HSET', prefix .. 'part:' .. id, 'roomId', roomId, 'name', name, 'media', media, 'tokenHash', tokenHash, 'conn', conn)
+redis.call('HSET', prefix .. 'part:' .. id, 'roomId', roomId, 'name', name, 'media', media, 'receiveOnly', receiveOnly, 'tokenHash', tokenHash, 'conn', conn)
 redis.call('SET', prefix .. 'token:' .. tokenHash, id)
 redis.call('ZADD', prefix .. 'deadlines', now + leaseMs, id)
 return 'ok'
@@ -224,13 +224,13 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
       const resumeToken = newResumeToken();
       const result = await this.eval(JOIN, [
         roomId, id, admission.name, JSON.stringify(admission.media), hashToken(resumeToken),
-        admission.connection, String(LEASE_MS), String(this.config.maxRoomSize), mode, hash,
+        admission.connection, String(LEASE_MS), String(this.config.maxRoomSize), mode, hash, admission.receiveOnly ? '1' : '',
       ]);
       if (result === 'retry') continue;
       if (result === 'full') throw new ProtocolError('room_full', { roomSize: this.config.maxRoomSize });
       if (result === 'not_protected') throw new ProtocolError('room_not_protected');
       const everyone = await this.roster(roomId);
-      const self = everyone.find((p) => p.id === id) ?? { id, name: admission.name, media: { ...admission.media }, hand: null };
+      const self = everyone.find((p) => p.id === id) ?? { id, name: admission.name, media: { ...admission.media }, hand: null, receiveOnly: admission.receiveOnly };
       return { roomId, self, others: everyone.filter((p) => p.id !== id), resumeToken };
     }
     throw new ProtocolError('internal_error');
@@ -377,6 +377,7 @@ export class RedisRoomStore extends RoomStore implements OnModuleInit, OnModuleD
       name: fields.name ?? '',
       media: media.success ? media.data : { mic: false, camera: false, screen: false },
       hand: fields.hand ? Number(fields.hand) : null,
+      receiveOnly: fields.receiveOnly === '1',
     };
   }
 

@@ -5,6 +5,8 @@ export interface Admission {
   roomId: string;
   name: string;
   media: MediaState;
+  /** Listens only: every source stays off (see the protocol's receive-only rule). */
+  receiveOnly: boolean;
   passcode?: string;
   /** The connection (socket id) that will hold the new participant. */
   connection: string;

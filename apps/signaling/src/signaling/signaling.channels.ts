@@ -5,6 +5,8 @@ import type { Server, Socket } from 'socket.io';
 export interface SocketSession {
   participantId?: string;
   roomId?: string;
+  /** The participant joined to listen only: it may not turn a source on. */
+  receiveOnly?: boolean;
   /** The client's address (as trusted proxies report it, IPv6 per /64), read once at connection. */
   address?: string;
   /** Relays of this connection waiting for a room lookup; later relays queue behind them, in order. */

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '@meshmeet/protocol';
+import { AddressBudgets } from '../limits/address-budgets.js';
 import { nextEvent, record, refusal, SignalingHarness, sleep } from '../test-support/signaling-harness.js';
 
 const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
@@ -23,9 +24,56 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     expect(ada.joined.maxRoomSize).toBe(3);
     const announced = nextEvent(ada.client, 'participant-joined');
     const bob = await server.participant('room-a', 'Bob');
-    expect(bob.joined.participants).toEqual([{ id: ada.joined.self.id, name: 'Ada', media: { mic: true, camera: true, screen: false }, hand: null }]);
+    expect(bob.joined.participants).toEqual([{ id: ada.joined.self.id, name: 'Ada', media: { mic: true, camera: true, screen: false }, hand: null, receiveOnly: false }]);
     expect((await announced).participant).toEqual(bob.joined.self);
     expect(bob.joined.self.id).not.toBe(ada.joined.self.id);
+  });
+
+  it('answers a join before the room hears of the newcomer, so nothing reaches it from someone it does not know', async () => {
+    // TURN credentials make the answer wait for the per-address TURN budget; make that wait long.
+    await server.stop();
+    server = await SignalingHarness.start({ maxRoomSize: 3, turnUrls: ['turn:127.0.0.1:3478?transport=udp'], turnSecret: 'a-long-random-shared-secret-for-tests' });
+    const take = AddressBudgets.prototype.take;
+    const slowTurn = vi.spyOn(AddressBudgets.prototype, 'take').mockImplementation(async function (this: AddressBudgets, kind, key) {
+      if (kind === 'turn') await sleep(300);
+      return take.call(this, kind, key);
+    });
+    try {
+      const ada = await server.participant('ordered', 'Ada');
+      // Ada offers the moment she hears of someone (a client that does not wait for the newcomer).
+      ada.client.on('participant-joined', ({ participant }) => ada.client.emit('description', { to: participant.id, description: offer }));
+      const bob = await server.connect();
+      const seen: string[] = [];
+      bob.on('description', () => seen.push('description'));
+      const answer = await server.join(bob, 'ordered', 'Bob');
+      seen.push('answer');
+      expect(answer.ok).toBe(true);
+      await expect.poll(() => seen, { timeout: 2_000 }).toEqual(['answer', 'description']);
+    } finally {
+      slowTurn.mockRestore();
+    }
+  });
+
+  it('lets a participant join to listen only: the room sees it as such, and it cannot turn a source on', async () => {
+    const ada = await server.participant('listen', 'Ada');
+    const announced = nextEvent(ada.client, 'participant-joined');
+    const listener = await server.connect();
+    const nothing = { mic: false, camera: false, screen: false };
+    const refused = await listener.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'listen', name: 'Lou', media: { ...nothing, mic: true }, receiveOnly: true });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    const joined = await listener.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'listen', name: 'Lou', media: nothing, receiveOnly: true });
+    if (!joined.ok) throw new Error(joined.error.code);
+    expect(joined.self.receiveOnly).toBe(true);
+    expect((await announced).participant).toMatchObject({ name: 'Lou', receiveOnly: true, media: nothing });
+    const adaSaw = record(ada.client, 'media-state');
+    expect(await refusal(listener, 'media-state', { media: { ...nothing, camera: true } })).toMatchObject({ event: 'media-state', code: 'receive_only' });
+    // All off is still fine (nothing changes), and late joiners see a listener too.
+    listener.emit('media-state', { media: nothing });
+    await expect.poll(() => adaSaw.length, { timeout: 2_000 }).toBe(1);
+    expect(adaSaw[0]).toEqual({ from: joined.self.id, media: nothing });
+    const late = await server.participant('listen', 'Late');
+    expect(late.joined.participants.find((p) => p.name === 'Lou')?.receiveOnly).toBe(true);
+    expect(late.joined.participants.find((p) => p.name === 'Ada')?.receiveOnly).toBe(false);
   });
 
   it('keeps raised hands in the participant state: the room sees them in order, late joiners too, only the owner lowers', async () => {

@@ -187,6 +187,7 @@ export class SignalingHandlers {
     const from = socket.data.participantId;
     if (from === undefined) return this.refuse(socket, 'media-state', 'not_in_room');
     const { media } = parsed.data;
+    if (socket.data.receiveOnly && (media.mic || media.camera || media.screen)) return this.refuse(socket, 'media-state', 'receive_only');
     const roomId = await this.rooms.setMedia(from, media);
     if (socket.data.participantId !== from) return; // left or taken over meanwhile
     socket.to(roomChannel(roomId)).emit('media-state', { from, media });

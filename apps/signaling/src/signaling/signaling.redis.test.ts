@@ -36,6 +36,23 @@ describe('several signaling instances sharing a real Redis', () => {
     return [a, b] as const;
   }
 
+  it('a listener stays receive-only across instances and through a resume', async () => {
+    const [a, b] = await pair();
+    const nothing = { mic: false, camera: false, screen: false };
+    const listener = await a.connect();
+    const joined = await listener.timeout(2_000).emitWithAck('join', { protocol: PROTOCOL_VERSION, roomId: 'listen', name: 'Lou', media: nothing, receiveOnly: true });
+    if (!joined.ok) throw new Error(joined.error.code);
+    const bob = await b.participant('listen', 'Bob');
+    expect(bob.joined.participants).toEqual([expect.objectContaining({ name: 'Lou', receiveOnly: true })]);
+    // Back through the other instance: still a listener, still refused a microphone.
+    listener.disconnect();
+    const again = await b.connect();
+    const resumed = await again.timeout(2_000).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token: joined.resumeToken });
+    if (!resumed.ok) throw new Error(resumed.error.code);
+    expect(resumed.self).toMatchObject({ id: joined.self.id, receiveOnly: true });
+    expect(await refusal(again, 'media-state', { media: { ...nothing, mic: true } })).toMatchObject({ code: 'receive_only' });
+  });
+
   it('participants on different instances share a room, relay and see each other come and go', async () => {
     const [a, b] = await pair();
     const ada = await a.participant('room', 'Ada');

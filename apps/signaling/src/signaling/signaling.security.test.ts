@@ -88,8 +88,8 @@ describe('signaling security (real server, real socket.io clients)', () => {
 
   describe('malformed input', () => {
     const nested = (depth: number) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown;
-    const protoKeys = JSON.parse('{"protocol":2,"roomId":"r","name":"A","media":{"mic":true,"camera":true,"screen":false},"__proto__":{"admin":true}}') as unknown;
-    const constructorKey = { protocol: 2, roomId: 'r', name: 'A', media: { mic: true, camera: true, screen: false, constructor: { prototype: { admin: true } } } };
+    const protoKeys = JSON.parse(`{"protocol":${PROTOCOL_VERSION},"roomId":"r","name":"A","media":{"mic":true,"camera":true,"screen":false},"__proto__":{"admin":true}}`) as unknown;
+    const constructorKey = { protocol: PROTOCOL_VERSION, roomId: 'r', name: 'A', media: { mic: true, camera: true, screen: false, constructor: { prototype: { admin: true } } } };
     const cases: [string, unknown][] = [
       ['string payload', 'hello'],
       ['number payload', 42],

@@ -169,20 +169,24 @@ export class SignalingService {
     // Guesses are counted before the slow hash, so concurrent guesses cannot slip past the budget.
     const passcodeKey = `${address}|${request.roomId}`;
     if (request.passcode !== undefined) await this.spend('passcode', passcodeKey);
-    const seat = await this.rooms.join({ ...request, connection: socket.id });
+    const seat = await this.rooms.join({ ...request, receiveOnly: request.receiveOnly === true, connection: socket.id });
     if (request.passcode !== undefined) await this.budgets.giveBack('passcode', passcodeKey);
     if (!socket.connected) {
       // Gone while the store admitted it: nobody was told, so it leaves without a word.
       await this.rooms.leave(seat.self.id);
       throw new ProtocolError('not_in_room');
     }
-    this.hold(socket, seat.roomId, seat.self.id);
+    this.hold(socket, seat);
+    const reply = await this.reply(seat, address);
+    // Announced only now, with nothing awaited between this and the answer going out (it is written a few
+    // microtasks later, before any I/O): the newcomer has its answer before anyone it is announced to can
+    // send it a message, so it always knows the sender (the protocol's ordering rule).
     socket.to(roomChannel(seat.roomId)).emit('participant-joined', { participant: seat.self });
     this.metrics.roomSize.observe(seat.others.length + 1);
     this.metrics.joinDuration.observe((performance.now() - startedAt) / 1000);
     // Room ids and names are the participants' business: log only the server-assigned id.
     this.logger.info({ participant: seat.self.id, present: seat.others.length + 1 }, 'participant joined');
-    return this.reply(seat, address);
+    return reply;
   }
 
   private async takeOver(socket: SignalingSocket, request: ResumeRequest): Promise<JoinResult> {
@@ -201,10 +205,12 @@ export class SignalingService {
       await this.rooms.detach(participantId, socket.id, this.config.resumeGraceMs);
       throw new ProtocolError('session_unknown');
     }
-    this.hold(socket, seat.roomId, participantId);
+    this.hold(socket, seat);
+    const reply = await this.reply(seat, address);
+    // As for a join: the answer goes out before anyone hears of the resume (see admit).
     socket.to(roomChannel(seat.roomId)).emit('participant-resumed', { participant: seat.self });
     this.logger.info({ participant: participantId }, 'participant resumed');
-    return this.reply(seat, address);
+    return reply;
   }
 
   private async spend(kind: Parameters<AddressBudgets['take']>[0], key: string): Promise<void> {
@@ -214,9 +220,11 @@ export class SignalingService {
   }
 
   /** Synchronous, so nothing can run between the liveness check before it and the socket joining its channels. */
-  private hold(socket: SignalingSocket, roomId: string, participantId: string): void {
+  private hold(socket: SignalingSocket, { roomId, self }: Seat): void {
+    const participantId = self.id;
     socket.data.participantId = participantId;
     socket.data.roomId = roomId;
+    socket.data.receiveOnly = self.receiveOnly;
     this.heldHere.set(participantId, socket);
     void socket.join([roomChannel(roomId), participantChannel(roomId, participantId)]);
   }
@@ -225,6 +233,7 @@ export class SignalingService {
     const { participantId, roomId } = socket.data;
     socket.data.participantId = undefined;
     socket.data.roomId = undefined;
+    socket.data.receiveOnly = undefined;
     if (participantId && this.heldHere.get(participantId) === socket) this.heldHere.delete(participantId);
     if (!leaveChannels) return;
     if (roomId === undefined) return;
