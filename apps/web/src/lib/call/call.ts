@@ -8,7 +8,8 @@ import { isPolite } from '../webrtc/negotiation.js';
 import { PeerLink } from '../webrtc/peer-link.js';
 import { videoEncodingFor } from '../webrtc/video-encoding.js';
 import type { LocalMedia } from './local-media.js';
-import { LocalParticipant, RemoteParticipant } from './participant.js';
+import { HeldMessages } from './held-messages.js';
+import { LocalParticipant, NOTHING_ON, RemoteParticipant } from './participant.js';
 import { SpeakingMonitor } from './speaking-monitor.js';
 import { VideoAdaptation, type VideoLimit } from './video-adaptation.js';
 import { ViewReporter } from './view-hints.js';
@@ -31,6 +32,8 @@ export interface CallOptions {
    * Off: fixed steps by room size, for comparison in the capacity benchmark.
    */
   adaptive?: boolean;
+  /** Join to listen only: nothing is captured or sent, and the others show us as listening. */
+  receiveOnly?: boolean;
 }
 
 /** How often each link's statistics are read (and the adaptation revisited). */
@@ -56,6 +59,9 @@ export class Call extends Emitter<CallEvents> {
   private lastSentMedia: MediaState | undefined;
   private resumeToken: string | undefined;
   private readonly unsubscribe: (() => void)[] = [];
+  readonly receiveOnly: boolean;
+  /** Signals from participants not introduced yet (see HeldMessages), applied when they are. */
+  private readonly held = new HeldMessages<(remote: RemoteParticipant) => void>();
   private readonly speaking: SpeakingMonitor;
   /** Tells each remote how large we show their videos (their sender sizes its encoding to it). */
   readonly views: ViewReporter;
@@ -72,7 +78,8 @@ export class Call extends Emitter<CallEvents> {
     options: CallOptions = {},
   ) {
     super();
-    this.local = new LocalParticipant(name, media);
+    this.receiveOnly = options.receiveOnly === true;
+    this.local = new LocalParticipant(name, media, this.receiveOnly);
     this.speaking = new SpeakingMonitor(media, this.local, () => this.remotes.values());
     this.views = new ViewReporter((id, view) => this.remotes.get(id)?.send({ v: 1, type: 'view', ...view }));
     if (options.adaptive !== false) {
@@ -83,13 +90,14 @@ export class Call extends Emitter<CallEvents> {
       signaling.on('participant-joined', ({ participant }) => this.addRemote(participant, false)),
       signaling.on('participant-left', ({ id }) => this.removeRemote(id)),
       signaling.on('participant-resumed', ({ participant }) => this.onRemoteResumed(participant)),
-      signaling.on('description', ({ from, description }) => void this.remotes.get(from)?.link.handleDescription(description)),
-      signaling.on('candidate', ({ from, candidate }) => void this.remotes.get(from)?.link.handleCandidate(candidate)),
-      signaling.on('media-state', ({ from, media }) => this.remotes.get(from)?.setMedia(media)),
-      signaling.on('hand', ({ from, hand }) => this.remotes.get(from)?.setHand(hand)),
+      signaling.on('description', ({ from, description }) => this.toRemote(from, (remote) => void remote.link.handleDescription(description))),
+      signaling.on('candidate', ({ from, candidate }) => this.toRemote(from, (remote) => void remote.link.handleCandidate(candidate))),
+      signaling.on('media-state', ({ from, media }) => this.toRemote(from, (remote) => remote.setMedia(media))),
+      signaling.on('hand', ({ from, hand }) => this.toRemote(from, (remote) => remote.setHand(hand))),
       signaling.on('signal-error', ({ event, code }) => log.warn(`server refused "${event}": ${code}`)),
       signaling.onStatus((status) => void this.onSignalingStatus(status)),
       media.on('track', ({ source, track, pending }) => {
+        if (this.receiveOnly) return;
         for (const remote of this.remotes.values()) pending.push(remote.link.replaceTrack(source, track));
       }),
       media.on('change', () => this.publishMediaState()),
@@ -101,7 +109,8 @@ export class Call extends Emitter<CallEvents> {
     this.error = undefined;
     try {
       await this.signaling.connect();
-      const response = await this.signaling.join(this.roomId, this.local.name, this.media.state, this.passcode);
+      const media = this.receiveOnly ? NOTHING_ON : this.media.state;
+      const response = await this.signaling.join(this.roomId, this.local.name, media, this.passcode, this.receiveOnly);
       if (!response.ok) {
         this.fail(response.error);
         return;
@@ -204,7 +213,7 @@ export class Call extends Emitter<CallEvents> {
       iceServers: this.iceServers,
       iceTransportPolicy: this.iceTransportPolicy,
       initiator,
-      localTrack: (source: Source) => this.media.tracks[source],
+      localTrack: (source: Source) => (this.receiveOnly ? null : this.media.tracks[source]),
       sendDescription: (description) => this.signaling.sendDescription(participant.id, description),
       sendCandidate: (candidate) => this.signaling.sendCandidate(participant.id, candidate),
       log: createLogger('peer-link', { participant: participant.id }),
@@ -212,7 +221,7 @@ export class Call extends Emitter<CallEvents> {
     link.on('connectionState', (state) => {
       if (state === 'connected') markOnce('meshmeet:first-peer-connected');
     });
-    const remote = new RemoteParticipant(participant.id, participant.name, participant.media, participant.hand, link);
+    const remote = new RemoteParticipant(participant.id, participant.name, participant.media, participant.hand, link, participant.receiveOnly);
     remote.on('message', (message) => {
       if (message.type === 'view') {
         remote.setView({ camera: message.camera, screen: message.screen });
@@ -226,6 +235,7 @@ export class Call extends Emitter<CallEvents> {
     this.remotes.set(participant.id, remote);
     this.adaptVideoToRoomSize();
     this.emit('participant-joined', remote);
+    for (const apply of this.held.release(participant.id)) apply(remote);
   }
 
   /** Adaptive: the allocator revisits every link. Otherwise less camera video as the mesh grows (videoEncodingFor). */
@@ -250,9 +260,18 @@ export class Call extends Emitter<CallEvents> {
 
   private removeAllRemotes(): void {
     for (const id of [...this.remotes.keys()]) this.removeRemote(id);
+    this.held.clear();
+  }
+
+  /** Applies a signal to its sender's participant, or holds it until the sender is introduced. */
+  private toRemote(from: string, apply: (remote: RemoteParticipant) => void): void {
+    const remote = this.remotes.get(from);
+    if (remote) apply(remote);
+    else if (from !== this.local.id && !this.held.hold(from, apply)) log.warn('dropped a signal from an unknown participant');
   }
 
   private publishMediaState(): void {
+    if (this.receiveOnly) return;
     const state = this.media.state;
     const changed = !this.lastSentMedia || SOURCES.some((source) => state[source] !== this.lastSentMedia?.[source]);
     if (this.status === 'joined' && changed && this.signaling.sendMediaState(state)) this.lastSentMedia = state;

@@ -49,6 +49,8 @@ export interface TrackReference {
 }
 
 const noTracks = (): Record<Source, MediaStreamTrack | null> => ({ mic: null, camera: null, screen: null });
+/** The media state of a receive-only participant: every source off. */
+export const NOTHING_ON: MediaState = { mic: false, camera: false, screen: false };
 
 /** A person in the call, local or remote: a name, a media state per source, and a track per source. */
 export abstract class Participant<E extends ParticipantEvents = ParticipantEvents> extends Emitter<E> {
@@ -56,6 +58,8 @@ export abstract class Participant<E extends ParticipantEvents = ParticipantEvent
   protected readonly tracks = noTracks();
   hand: number | null = null;
   speaking = false;
+  /** Joined to listen only: sends nothing, for the whole session (shown as listening, not muted). */
+  receiveOnly = false;
 
   constructor(
     public id: string,
@@ -109,8 +113,14 @@ export class LocalParticipant extends Participant<LocalParticipantEvents> {
   constructor(
     name: string,
     readonly devices: LocalMedia,
+    receiveOnly = false,
   ) {
-    super('', name, devices.state);
+    super('', name, receiveOnly ? NOTHING_ON : devices.state);
+    this.receiveOnly = receiveOnly;
+    if (receiveOnly) {
+      this.unsubscribe = () => {};
+      return;
+    }
     for (const source of SOURCES) this.tracks[source] = devices.tracks[source];
     const offTrack = devices.on('track', ({ source, track }) => this.setTrack(source, track));
     const offChange = devices.on('change', () => this.setMedia(devices.state));
@@ -148,9 +158,11 @@ export class RemoteParticipant extends Participant<RemoteParticipantEvents> {
     media: MediaState,
     hand: number | null,
     readonly link: PeerLink,
+    receiveOnly = false,
   ) {
     super(id, name, media);
     this.hand = hand;
+    this.receiveOnly = receiveOnly;
     link.on('track', ({ source, track }) => this.setTrack(source, track));
     link.on('connectionState', (state) => this.emit('connection', state));
     link.on('health', (health) => this.emit('health', health));

@@ -155,8 +155,9 @@ export class SignalingClient {
     return () => this.statusHandlers.delete(handler);
   }
 
-  join(roomId: string, name: string, media: MediaState, passcode?: string): Promise<JoinResponse> {
-    return this.request('join', { protocol: PROTOCOL_VERSION, roomId, name, media, ...(passcode ? { passcode } : {}) });
+  /** Joins `roomId`; `receiveOnly` joins to listen only (media must then be all off). */
+  join(roomId: string, name: string, media: MediaState, passcode?: string, receiveOnly = false): Promise<JoinResponse> {
+    return this.request('join', { protocol: PROTOCOL_VERSION, roomId, name, media, ...(passcode ? { passcode } : {}), ...(receiveOnly ? { receiveOnly } : {}) });
   }
 
   resume(token: string): Promise<JoinResponse> {

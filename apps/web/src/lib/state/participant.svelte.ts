@@ -21,9 +21,12 @@ export class ParticipantState {
   videoToThemPaused = $state(false);
   /** The pair's safety code, to compare aloud with this person. */
   safetyCode = $state<string | undefined>(undefined);
+  /** Joined to listen only (fixed for the session): shown as listening, never as muted. */
+  readonly receiveOnly: boolean;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(readonly participant: Participant | RemoteParticipant) {
+    this.receiveOnly = participant.receiveOnly;
     this.name = participant.name;
     this.media = participant.media;
     this.hand = participant.hand;

@@ -45,6 +45,7 @@ interface End {
   received: { source: Source; track: MediaStreamTrack }[];
   messages: PeerMessage[];
   negotiations: number;
+  offersSent: number;
 }
 
 const cleanups: (() => void)[] = [];
@@ -57,34 +58,42 @@ afterEach(() => {
  * Two PeerLinks wired back to back: what one sends to "the server" reaches the other, in order,
  * unless `deliver` says otherwise (to lose messages as an outage would).
  */
-function pair(options: { aInitiates?: boolean; bInitiates?: boolean; deliver?: () => boolean } = {}): [End, End] {
+function pair(options: { aInitiates?: boolean; bInitiates?: boolean; deliver?: () => boolean; latency?: (from: string) => number; firstOfferWaitMs?: number } = {}): [End, End] {
   const ends: End[] = [];
   const make = (name: string, id: string, otherId: string, initiator: boolean, tracks: Tracks): End => {
+    // What one side sends arrives in order (as through the server), after the latency of that moment.
+    let inOrder = Promise.resolve();
+    const relay = (deliver: () => void) => {
+      if (options.deliver?.() === false) return;
+      const latency = options.latency?.(name) ?? 0;
+      if (latency === 0) return deliver();
+      const due = performance.now() + latency;
+      inOrder = inOrder.then(() => new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))).then(deliver);
+    };
     const end: End = {
       tracks,
       received: [],
       messages: [],
       negotiations: 0,
+      offersSent: 0,
       link: new PeerLink({
         remoteId: otherId,
         polite: id < otherId,
         iceServers: [],
         initiator,
+        ...(options.firstOfferWaitMs !== undefined ? { firstOfferWaitMs: options.firstOfferWaitMs } : {}),
         localTrack: (source) => tracks[source],
-        sendDescription: (description) => {
-          if (options.deliver?.() === false) return;
-          void ends.find((e) => e !== end)!.link.handleDescription(description);
-        },
-        sendCandidate: (candidate) => {
-          if (options.deliver?.() === false) return;
-          void ends.find((e) => e !== end)!.link.handleCandidate(candidate);
-        },
+        sendDescription: (description) => relay(() => void ends.find((e) => e !== end)!.link.handleDescription(description)),
+        sendCandidate: (candidate) => relay(() => void ends.find((e) => e !== end)!.link.handleCandidate(candidate)),
         log: createLogger(`test:${name}`),
       }),
     };
     end.link.on('track', (received) => end.received.push(received));
     end.link.on('message', (message) => end.messages.push(message));
-    end.link.on('negotiation', () => (end.negotiations += 1));
+    end.link.on('negotiation', ({ direction, type }) => {
+      end.negotiations += 1;
+      if (direction === 'sent' && type === 'offer') end.offersSent += 1;
+    });
     cleanups.push(() => end.link.close());
     ends.push(end);
     return end;
@@ -236,6 +245,35 @@ describe('PeerLink in a real browser', () => {
     await flowing(b, 'camera');
     expect(b.link.send({ v: 1, type: 'ping', nonce: 'after-glare' })).toBe(true);
     await until(() => a.messages.length === 1, 'a message after glare');
+  });
+
+  it('repairs a first offer that never comes: the waiting side offers after the wait, and the link works', async () => {
+    // Neither side is the newcomer (as with a client that never offers): b, waiting, offers after 300 ms.
+    const [a, b] = pair({ aInitiates: false, bInitiates: false, firstOfferWaitMs: 300 });
+    await Promise.all([connected(a), connected(b)]);
+    expect(a.offersSent + b.offersSent).toBeGreaterThanOrEqual(1);
+    expect(layout(a.link)).toEqual(['audio', 'video', 'video']);
+    expect(layout(b.link)).toEqual(['audio', 'video', 'video']);
+    await flowing(a, 'camera');
+    await flowing(b, 'camera');
+  });
+
+  it('repairs a late first offer safely: the offers cross, one wins, three transceivers each, media flows', async () => {
+    // Everything a sends takes 800 ms at first, so b gives up waiting after 200 ms and offers too; a is
+    // polite (its id sorts first): it rolls its own offer back and answers b's.
+    const slowUntil = performance.now() + 600;
+    const [a, b] = pair({ firstOfferWaitMs: 200, latency: (from) => (from === 'a' && performance.now() < slowUntil ? 800 : 0) });
+    await Promise.all([connected(a), connected(b)]);
+    await until(() => a.link.pc.signalingState === 'stable' && b.link.pc.signalingState === 'stable', 'stable signaling');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Both offered: the offers really crossed.
+    expect([a.offersSent >= 1, b.offersSent >= 1]).toEqual([true, true]);
+    expect(layout(a.link)).toEqual(['audio', 'video', 'video']);
+    expect(layout(b.link)).toEqual(['audio', 'video', 'video']);
+    await flowing(a, 'camera');
+    await flowing(b, 'camera');
+    expect(a.link.send({ v: 1, type: 'ping', nonce: 'after-repair' })).toBe(true);
+    await until(() => b.messages.length === 1, 'a message after the repair');
   });
 
   it('rolls back an offer lost in an outage and negotiates again on resync', async () => {

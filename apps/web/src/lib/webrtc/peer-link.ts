@@ -1,5 +1,6 @@
 import {
   DATA_CHANNEL,
+  FIRST_OFFER_WAIT_MS,
   encodePeerMessage,
   midsInOrder,
   parsePeerMessage,
@@ -30,6 +31,8 @@ export interface PeerLinkOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** The side that learned of the other from the join roster makes the first offer; the other waits for it. */
   initiator: boolean;
+  /** How long the waiting side waits for that offer before offering itself (the protocol's FIRST_OFFER_WAIT_MS). */
+  firstOfferWaitMs?: number;
   /** The local track each source sends right now (null: nothing). */
   localTrack: (source: Source) => MediaStreamTrack | null;
   sendDescription: (description: SessionDescription) => void;
@@ -87,6 +90,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** Inbound signaling is applied strictly in order, one message at a time. */
   private inbound: Promise<void> = Promise.resolve();
   private closed = false;
+  private firstOfferTimer: ReturnType<typeof setTimeout> | undefined;
   /** Per-source limits: from the room size, or (adaptive) from the receiver's hints and our budgets. */
   private readonly encodings: Partial<Record<'camera' | 'screen', VideoEncoding & { active?: boolean }>> = {};
   private statsMemory: StatsMemory | undefined;
@@ -124,15 +128,31 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       if (this.pc.signalingState === 'stable' && this.pc.connectionState === 'connected') void this.updateSafetyCode();
     });
     if (options.initiator) {
-      // One transceiver per source, in the protocol's order, then the data channel: all in the first offer.
-      for (const source of SOURCES) {
-        const track = options.localTrack(source);
-        const transceiver = this.pc.addTransceiver(track ?? SOURCE_KIND[source], { direction: 'sendrecv' });
-        this.preferCodecs(transceiver);
-        this.bySource.set(source, transceiver);
-      }
-      this.openChannel();
+      this.prepareFirstOffer();
+    } else {
+      // The newcomer's offer may never come (lost, or a client that does not offer): offer ourselves
+      // then. If both offers cross, perfect negotiation keeps one and mapTransceivers drops the other's.
+      this.firstOfferTimer = setTimeout(() => {
+        this.firstOfferTimer = undefined;
+        if (this.closed || this.pc.remoteDescription || this.pc.signalingState !== 'stable') return;
+        this.log.warn(`no offer from ${this.remoteId} after ${options.firstOfferWaitMs ?? FIRST_OFFER_WAIT_MS} ms: offering instead`);
+        this.prepareFirstOffer();
+      }, options.firstOfferWaitMs ?? FIRST_OFFER_WAIT_MS);
     }
+  }
+
+  /**
+   * One transceiver per source, in the protocol's order, then the data channel: all in the first offer
+   * (made by the negotiationneeded that adding them fires).
+   */
+  private prepareFirstOffer(): void {
+    for (const source of SOURCES) {
+      const track = this.options.localTrack(source);
+      const transceiver = this.pc.addTransceiver(track ?? SOURCE_KIND[source], { direction: 'sendrecv' });
+      this.preferCodecs(transceiver);
+      this.bySource.set(source, transceiver);
+    }
+    this.openChannel();
   }
 
   /** The last safety code emitted, if any. */
@@ -270,6 +290,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.firstOfferTimer);
     this.iceRestarts.dispose();
     this.channel?.close();
     this.pc.close();
