@@ -21,7 +21,7 @@ describe('protocol documentation', () => {
     const names = document!.allMessages().all().map((message) => message.name());
     for (const event of Object.keys(CLIENT_EVENTS)) expect(names).toContain(event);
     for (const event of Object.keys(SERVER_EVENTS)) expect(names).toContain(event);
-    for (const type of ['ping', 'pong', 'chat', 'reaction', 'view']) expect(names).toContain(type);
+    for (const type of ['ping', 'pong', 'chat', 'reaction', 'view', 'links']) expect(names).toContain(type);
     // A request has its answer as the operation's reply.
     const join = document!.operations().all().find((operation) => operation.id() === 'sendJoinToServer');
     expect(join?.reply()?.messages().all().map((m) => m.id())).toEqual(['joinAnswer']);

@@ -18,6 +18,7 @@ const CLIENT_SUMMARIES: Record<ClientEventName, string> = {
   join: 'Enter a room as a new participant. Answered with the participant id, the others, ICE servers and a resume token.',
   resume: 'Take an existing participant over on a new connection after an outage (same id; nobody sees a leave).',
   leave: 'Leave the room now (closing the connection does the same after the grace period).',
+  'ice-servers': 'Before joining: the ICE servers a call would use, TURN credentials included (for a connectivity self-test). Counts against the per-address TURN budget.',
   description: 'An SDP offer or answer for the participant `to`; relayed with `from` stamped by the server.',
   candidate: 'A trickled ICE candidate for the participant `to`; relayed with `from` stamped by the server.',
   'media-state': 'Which of our sources (mic, camera, screen) are on; the room sees it and late joiners get it in the roster.',
@@ -92,6 +93,7 @@ const PEER_SUMMARIES: Record<z.infer<typeof PeerMessageSchema>['type'], string> 
   chat: 'A chat message to everyone (sent on every link); render as text, never HTML; `id` drops repeats.',
   reaction: 'An emoji shown over the sender for a few seconds.',
   view: "How the receiver shows the sender's camera and screen (device pixels, priority, or null: not shown); the sender sizes that link's video to it.",
+  links: "The sender's links as it sees them (state, route, round trip), sent to everyone when they change: each participant draws who reaches whom.",
 };
 
 const entries = (messages: Message[]) =>

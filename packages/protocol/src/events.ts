@@ -7,6 +7,8 @@ import {
   DescriptionOutSchema,
   HandInSchema,
   HandOutSchema,
+  IceServersRequestSchema,
+  IceServersResponseSchema,
   JoinRequestSchema,
   JoinResponseSchema,
   LeaveRequestSchema,
@@ -22,7 +24,7 @@ import {
 
 /**
  * Client -> server events: name -> schema of the payload, and of the acknowledgement for the requests
- * a client acts on (join, resume, leave). Relays and state changes (description, candidate,
+ * a client acts on (join, resume, leave, ice-servers). Relays and state changes (description, candidate,
  * media-state, hand) are not acknowledged: they go fire-and-forget, and a refusal comes back as a
  * `signal-error` event naming the event. The event maps below are derived from this table so a
  * message shape is written once.
@@ -31,6 +33,7 @@ export const CLIENT_EVENTS = {
   join: { payload: JoinRequestSchema, ack: JoinResponseSchema },
   resume: { payload: ResumeRequestSchema, ack: JoinResponseSchema },
   leave: { payload: LeaveRequestSchema, ack: AckResponseSchema },
+  'ice-servers': { payload: IceServersRequestSchema, ack: IceServersResponseSchema },
   description: { payload: DescriptionOutSchema },
   candidate: { payload: CandidateOutSchema },
   'media-state': { payload: MediaStateOutSchema },

@@ -77,3 +77,28 @@ describe('view hints', () => {
     expect(parsePeerMessage('{"v":1,"type":"view","camera":null}')).toEqual({ ok: false, reason: 'invalid' });
   });
 });
+
+describe('link reports', () => {
+  const link = { to: 'p_bob', state: 'connected', route: 'direct', rttMs: 12, forMs: 4_000 };
+  const links = (entries: unknown[]) => parsePeerMessage(JSON.stringify({ v: 1, type: 'links', links: entries }));
+
+  it('accepts a participant\'s links, and none', () => {
+    expect(links([link, { ...link, to: 'p_cy', state: 'connecting', route: null, rttMs: null }]).ok).toBe(true);
+    expect(links([]).ok).toBe(true);
+  });
+
+  it('refuses unknown states and routes, odd ids, negative or huge figures and too many links', () => {
+    for (const wrong of [
+      { ...link, state: 'great' },
+      { ...link, route: 'satellite' },
+      { ...link, to: '<img src=x>' },
+      { ...link, rttMs: -1 },
+      { ...link, rttMs: 1.5 },
+      { ...link, forMs: 86_400_001 },
+      { ...link, name: 'Bob' },
+    ]) {
+      expect(links([wrong]), JSON.stringify(wrong)).toEqual({ ok: false, reason: 'invalid' });
+    }
+    expect(links(Array.from({ length: 33 }, (_, i) => ({ ...link, to: `p_${i}` })))).toEqual({ ok: false, reason: 'invalid' });
+  });
+});

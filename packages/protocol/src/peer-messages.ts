@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ParticipantIdSchema } from './schemas.js';
 
 /**
  * What peers send each other on a link's data channel, never through the server. Versioned; every
@@ -52,7 +53,34 @@ const ViewSchema = z.strictObject({
   screen: ViewHintSchema.nullable(),
 });
 
-export const PeerMessageSchema = z.discriminatedUnion('type', [PingSchema, PongSchema, ChatSchema, ReactionSchema, ViewSchema]);
+/** How many links one report may describe (a room holds at most a few dozen people; 8 by default). */
+export const LINK_REPORT_MAX_LINKS = 32;
+
+/**
+ * One participant's links, as it sees them, sent to everyone so each can draw who reaches whom (the
+ * connectivity matrix): a pair that fails shows up at everyone's, not only at the two ends. Sent when
+ * something changes, at most every few seconds. Diagnostics only: nothing acts on another's report.
+ */
+const LinksSchema = z.strictObject({
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  type: z.literal('links'),
+  links: z
+    .array(
+      z.strictObject({
+        to: ParticipantIdSchema,
+        state: z.enum(['connecting', 'connected', 'reconnecting', 'failed']),
+        /** The selected candidate pair: both ends' own addresses (`direct`) or through TURN (`relayed`). */
+        route: z.enum(['direct', 'relayed']).nullable(),
+        rttMs: z.int().min(0).max(60_000).nullable(),
+        /** How long the link has been in this state, in ms (capped at a day). */
+        forMs: z.int().min(0).max(86_400_000),
+      }),
+    )
+    .max(LINK_REPORT_MAX_LINKS),
+});
+export type LinkReport = z.infer<typeof LinksSchema>['links'][number];
+
+export const PeerMessageSchema = z.discriminatedUnion('type', [PingSchema, PongSchema, ChatSchema, ReactionSchema, ViewSchema, LinksSchema]);
 export type PeerMessage = z.infer<typeof PeerMessageSchema>;
 export type PeerMessageType = PeerMessage['type'];
 

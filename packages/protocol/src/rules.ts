@@ -34,7 +34,7 @@ export const PROTOCOL_RULES: readonly ProtocolRule[] = [
   {
     title: 'Requests and notices',
     text:
-      '`join`, `resume` and `leave` are requests: send them with a socket.io acknowledgement; the answer is the ' +
+      '`join`, `resume`, `leave` and `ice-servers` are requests: send them with a socket.io acknowledgement; the answer is the ' +
       'acknowledgement (`ok: true` with a result, or `ok: false` with an error code). Every other client event is a ' +
       'notice, sent without an acknowledgement; when the server refuses one it sends `signal-error` naming the event ' +
       'and the code. A request without an acknowledgement is refused with `signal-error` too.',

@@ -51,6 +51,21 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'ice-servers request',
+    schema: CLIENT_EVENTS['ice-servers'].payload,
+    valid: [{}],
+    invalid: [{ roomId: 'r' }, null, 'servers'],
+  },
+  {
+    name: 'ice-servers answer',
+    schema: CLIENT_EVENTS['ice-servers'].ack,
+    valid: [
+      { ok: true, iceServers: [{ urls: ['stun:stun.example.org:3478'] }, { urls: 'turn:turn.example.org', username: '1:check-x', credential: 'c' }], iceTransportPolicy: 'all' },
+      { ok: false, error: { code: 'rate_limited', message: 'Too many messages. Slow down.' } },
+    ],
+    invalid: [{ ok: true, iceServers: [], iceTransportPolicy: 'none' }, { ok: true, iceServers: [{ urls: [] }], iceTransportPolicy: 'all' }],
+  },
+  {
     name: 'resume request',
     schema: CLIENT_EVENTS.resume.payload,
     valid: [{ protocol: PROTOCOL_VERSION, token: 'abcdefghijklmnopqrstuvwxyz012345' }],
@@ -197,7 +212,7 @@ describe('protocol schemas', () => {
       if ('ack' in event) expect(covered.has(event.ack) || event.ack === CLIENT_EVENTS.leave.ack).toBe(true);
     }
     // Relays and state changes are fire-and-forget: their refusals come as signal-error events.
-    expect(Object.entries(CLIENT_EVENTS).filter(([, event]) => 'ack' in event).map(([name]) => name)).toEqual(['join', 'resume', 'leave']);
+    expect(Object.entries(CLIENT_EVENTS).filter(([, event]) => 'ack' in event).map(([name]) => name)).toEqual(['join', 'resume', 'leave', 'ice-servers']);
     for (const schema of Object.values(SERVER_EVENTS)) expect(covered.has(schema)).toBe(true);
   });
 

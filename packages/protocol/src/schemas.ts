@@ -160,6 +160,15 @@ export const ErrorResultSchema = z.strictObject({
 export const OkResultSchema = z.strictObject({ ok: z.literal(true) });
 
 export const JoinResponseSchema = z.discriminatedUnion('ok', [JoinResultSchema, ErrorResultSchema]);
+
+/** Asks for the ICE servers a call would use (TURN credentials included), to test them before joining. */
+export const IceServersRequestSchema = z.strictObject({});
+export const IceServersResultSchema = z.strictObject({
+  ok: z.literal(true),
+  iceServers: z.array(IceServerSchema),
+  iceTransportPolicy: z.enum(['all', 'relay']),
+});
+export const IceServersResponseSchema = z.discriminatedUnion('ok', [IceServersResultSchema, ErrorResultSchema]);
 export const AckResponseSchema = z.discriminatedUnion('ok', [OkResultSchema, ErrorResultSchema]);
 
 export const ParticipantJoinedSchema = z.strictObject({ participant: ParticipantSchema });
@@ -214,6 +223,7 @@ export type JoinResult = z.infer<typeof JoinResultSchema>;
 export type ErrorResult = z.infer<typeof ErrorResultSchema>;
 export type OkResult = z.infer<typeof OkResultSchema>;
 export type JoinResponse = z.infer<typeof JoinResponseSchema>;
+export type IceServersResponse = z.infer<typeof IceServersResponseSchema>;
 export type AckResponse = z.infer<typeof AckResponseSchema>;
 export type ParticipantJoined = z.infer<typeof ParticipantJoinedSchema>;
 export type ParticipantLeft = z.infer<typeof ParticipantLeftSchema>;

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   });
   // Join/leave this fast from one socket is far above the production limits, which this is not measuring.
   const loose = { capacity: 1e9, refillPerSecond: 1e9 };
-  config.rateLimits = { perKind: { join: loose, resume: loose, leave: loose, description: loose, candidate: loose, 'media-state': loose, hand: loose, other: loose }, strikes: loose };
+  config.rateLimits = { perKind: { join: loose, resume: loose, leave: loose, 'ice-servers': loose, description: loose, candidate: loose, 'media-state': loose, hand: loose, other: loose }, strikes: loose };
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

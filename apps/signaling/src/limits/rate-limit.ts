@@ -27,6 +27,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
     join: { capacity: 2, refillPerSecond: 0.5 },
     resume: { capacity: 2, refillPerSecond: 0.5 },
     leave: { capacity: 2, refillPerSecond: 0.5 },
+    // A self-test asks once per run; TURN credentials are also bounded per address (AddressBudgets).
+    'ice-servers': { capacity: 3, refillPerSecond: 0.2 },
     description: { capacity: 40, refillPerSecond: 5 },
     candidate: { capacity: 400, refillPerSecond: 50 },
     'media-state': { capacity: 20, refillPerSecond: 4 },

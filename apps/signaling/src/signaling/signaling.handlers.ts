@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLIENT_EVENTS, PROTOCOL_VERSION, type ClientEventName, type ErrorCode } from '@meshmeet/protocol';
+import { CLIENT_EVENTS, PROTOCOL_VERSION, type ClientEventName, type ClientRequestName, type ErrorCode } from '@meshmeet/protocol';
 import type { Logger } from 'pino';
 import { ProtocolError } from '../common/protocol.error.js';
 import { LOGGER } from '../logging/logging.module.js';
@@ -59,6 +59,9 @@ export class SignalingHandlers {
       leave(payload, ack) {
         handlers.answer(this, 'leave', payload, ack, () => handlers.signaling.leave(this));
       },
+      'ice-servers'(payload, ack) {
+        handlers.answer(this, 'ice-servers', payload, ack, () => handlers.signaling.iceServersForCheck(this));
+      },
       description(payload) {
         try {
           handlers.relayDescription(this, payload);
@@ -95,7 +98,7 @@ export class SignalingHandlers {
    * A request: validated (a client of another protocol version hears "reload", not "malformed"),
    * handled, and answered through its acknowledgement with the result or a typed error.
    */
-  private answer<E extends 'join' | 'resume' | 'leave'>(
+  private answer<E extends ClientRequestName>(
     socket: SignalingSocket,
     event: E,
     payload: unknown,

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LIMITS, PROTOCOL_VERSION } from '@meshmeet/protocol';
+import { LIMITS, PROTOCOL_VERSION, type IceServersResponse } from '@meshmeet/protocol';
 import { turnCredential } from '../turn/turn-credentials.js';
 import { DEFAULT_RATE_LIMITS } from '../limits/rate-limit.js';
 import { nextEvent, record, refusal, RELAXED_ADDRESS_BUDGETS, SignalingHarness, sleep, type TestClient } from '../test-support/signaling-harness.js';
@@ -342,6 +342,34 @@ describe('signaling security (real server, real socket.io clients)', () => {
       expect(turn.credential).toBe(turnCredential(secret, ada.joined.self.id, Number(expiry) - Math.floor(before / 1000), before).credential);
       expect(ada.joined.iceServers).toContainEqual({ urls: ['stun:127.0.0.1:3478'] });
       expect(JSON.stringify(ada.joined)).not.toContain(secret);
+    });
+  });
+
+  describe('ICE servers for a self-test before joining', () => {
+    it('hands out the servers a call would get, TURN credentials for a one-off name, within the per-address TURN budget', async () => {
+      const secret = 'a-long-random-shared-secret-for-tests';
+      server = await SignalingHarness.start({
+        turnUrls: ['turn:127.0.0.1:3478?transport=udp'],
+        stunUrls: ['stun:127.0.0.1:3478'],
+        turnSecret: secret,
+        addressBudgets: { ...RELAXED_ADDRESS_BUDGETS, turnCredentialsPerHour: 2 },
+      });
+      const client = await server.connect();
+      const first: IceServersResponse = await client.timeout(2_000).emitWithAck('ice-servers', {});
+      if (!first.ok) throw new Error(first.error.code);
+      expect(first.iceTransportPolicy).toBe('all');
+      expect(first.iceServers).toContainEqual({ urls: ['stun:127.0.0.1:3478'] });
+      const turn = first.iceServers.find((s) => s.username !== undefined)!;
+      expect(turn.username).toMatch(/^\d+:check-/);
+      expect(JSON.stringify(first)).not.toContain(secret);
+      // The same budget as joins: the second credential of the hour is the last, then STUN only.
+      const second: IceServersResponse = await client.timeout(2_000).emitWithAck('ice-servers', {});
+      const third: IceServersResponse = await client.timeout(2_000).emitWithAck('ice-servers', {});
+      expect(second.ok && second.iceServers.some((s) => s.username !== undefined)).toBe(true);
+      expect(third.ok && third.iceServers.some((s) => s.username !== undefined)).toBe(false);
+      // Not a join: the connection holds no participant, and a malformed request is refused.
+      expect(await server.signaling.resources()).toMatchObject({ participants: 0 });
+      expect(await client.timeout(2_000).emitWithAck('ice-servers', { room: 'x' } as never)).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
     });
   });
 

@@ -3,6 +3,7 @@ import {
   CLIENT_EVENTS,
   PROTOCOL_VERSION,
   type ClientEventName,
+  type IceServersResponse,
   type JoinRequest,
   type JoinResult,
   type ResumeRequest,
@@ -16,6 +17,7 @@ import { RedisShutdown } from '../redis/redis.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AddressBudgets } from '../limits/address-budgets.js';
 import { addressKey, clientAddress, proxyTrust } from '../limits/connection-policy.js';
+import { newParticipantId } from '../rooms/memory-room.store.js';
 import { type LiveParticipant, RoomStore, type Seat } from '../rooms/room-store.js';
 import { TurnService } from '../turn/turn.service.js';
 import { ConnectionQueue } from './connection-queue.js';
@@ -121,6 +123,16 @@ export class SignalingService {
       await this.removeParticipant(participantId);
       return { ok: true } as const;
     });
+  }
+
+  /**
+   * The ICE servers a call would get, for a self-test before joining: TURN credentials minted for a
+   * one-off name (no participant exists yet), taken from the same per-address TURN budget as a join.
+   */
+  async iceServersForCheck(socket: SignalingSocket): Promise<IceServersResponse> {
+    if (!socket.connected) throw new ProtocolError('not_in_room');
+    const iceServers = await this.iceServers(`check-${newParticipantId()}`, this.addressOf(socket));
+    return { ok: true, iceServers, iceTransportPolicy: this.config.iceTransportPolicy };
   }
 
   /** A dropped connection is not a leave: the participant waits for a resume during the grace period. */
