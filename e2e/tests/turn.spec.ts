@@ -1,41 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { type Page } from '@playwright/test';
+import { startCoturn } from './coturn.js';
 import { ServerProcess } from './server-process.js';
 import { closeAll, expect, expectFullMesh, expectNoErrors, expectVideoFlowing, join, type Person, remoteIds, test, uniqueRoom } from './support.js';
 
 const TURN_PORT = 34_781;
 const SECRET = 'e2e-turn-secret-0123456789abcdef';
-const PROJECT_CONFIG = fileURLToPath(new URL('../../deploy/coturn/turnserver.conf', import.meta.url));
-
-/**
- * The real coturn with the project's config. Test-only overrides: listen and relay on loopback and
- * allow the loopback peer (the project config denies loopback and private peers).
- */
-async function startCoturn(): Promise<ChildProcess> {
-  const child = spawn(
-    'turnserver',
-    [
-      '-c', PROJECT_CONFIG,
-      `--static-auth-secret=${SECRET}`,
-      '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${TURN_PORT}`,
-      '--allow-loopback-peers', '--allowed-peer-ip=127.0.0.1',
-      '--no-tls', '--no-dtls', '--db=/tmp/meshmeet-e2e-turndb.sqlite', '--pidfile=/tmp/meshmeet-e2e-turn.pid',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 10_000;
-  while (!/Total auth threads|IO method/.test(output)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`turnserver did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return child;
-}
 
 /** Candidates a relay-only RTCPeerConnection gathers with the given TURN server (and the errors it reports). */
 function gatherRelay(page: Page, server: RTCIceServer) {
@@ -62,7 +32,7 @@ function gatherRelay(page: Page, server: RTCIceServer) {
 }
 
 test('a relay-only call through the real coturn with credentials from the app; expired and forged ones are refused', async ({ browser }) => {
-  const coturn = await startCoturn();
+  const coturn = await startCoturn(TURN_PORT, SECRET);
   const server = new ServerProcess(3106, {
     TURN_URLS: `turn:127.0.0.1:${TURN_PORT}?transport=udp`,
     TURN_SECRET: SECRET,

@@ -1,5 +1,5 @@
-import type { ErrorPayload, JoinResult, MediaState, Participant as ParticipantInfo, PeerMessage, Source } from '@meshmeet/protocol';
-import { SOURCES } from '@meshmeet/protocol';
+import type { ErrorPayload, JoinResult, LinkReport, MediaState, Participant as ParticipantInfo, PeerMessage, Source } from '@meshmeet/protocol';
+import { LINK_REPORT_MAX_LINKS, SOURCES } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
 import { createLogger } from '../log.js';
 import { markOnce } from '../marks.js';
@@ -8,6 +8,7 @@ import { isPolite } from '../webrtc/negotiation.js';
 import { PeerLink } from '../webrtc/peer-link.js';
 import { videoEncodingFor } from '../webrtc/video-encoding.js';
 import type { LocalMedia } from './local-media.js';
+import { connectivityMatrix, reportChanged, type Matrix } from './connectivity.js';
 import { HeldMessages } from './held-messages.js';
 import { LocalParticipant, NOTHING_ON, RemoteParticipant } from './participant.js';
 import { SpeakingMonitor } from './speaking-monitor.js';
@@ -24,6 +25,8 @@ export interface CallEvents extends Record<string, unknown> {
   'peer-message': { from: RemoteParticipant; message: PeerMessage };
   /** What holds our own video back changed (shown as "your video is reduced"). */
   'video-limit': VideoLimit;
+  /** Someone's link report (or our own) changed: the connectivity matrix may look different. */
+  links: undefined;
 }
 
 export interface CallOptions {
@@ -62,6 +65,9 @@ export class Call extends Emitter<CallEvents> {
   readonly receiveOnly: boolean;
   /** Signals from participants not introduced yet (see HeldMessages), applied when they are. */
   private readonly held = new HeldMessages<(remote: RemoteParticipant) => void>();
+  /** Each participant's own view of its links (ours included), for the connectivity matrix. */
+  private readonly linkReports = new Map<string, { links: LinkReport[]; at: number }>();
+  private lastReport: { links: LinkReport[]; at: number } | undefined;
   private readonly speaking: SpeakingMonitor;
   /** Tells each remote how large we show their videos (their sender sizes its encoding to it). */
   readonly views: ViewReporter;
@@ -227,10 +233,16 @@ export class Call extends Emitter<CallEvents> {
         remote.setView({ camera: message.camera, screen: message.screen });
         void this.adaptation?.update();
       }
+      if (message.type === 'links') {
+        this.linkReports.set(remote.id, { links: message.links, at: performance.now() });
+        this.emit('links', undefined);
+      }
       this.emit('peer-message', { from: remote, message });
     });
     remote.on('channel', (state) => {
-      if (state === 'open') this.views.resend(remote.id);
+      if (state !== 'open') return;
+      this.views.resend(remote.id);
+      if (this.lastReport) remote.send({ v: 1, type: 'links', links: this.lastReport.links });
     });
     this.remotes.set(participant.id, remote);
     this.adaptVideoToRoomSize();
@@ -253,6 +265,7 @@ export class Call extends Emitter<CallEvents> {
     if (!remote) return;
     this.remotes.delete(id);
     this.views.forget(id);
+    this.linkReports.delete(id);
     remote.dispose();
     this.adaptVideoToRoomSize();
     this.emit('participant-left', remote);
@@ -328,9 +341,38 @@ export class Call extends Emitter<CallEvents> {
         if (stats.outbound.camera?.limitation === 'cpu') cpuLimited = true;
       }),
     );
+    this.reportLinks();
     if (!this.adaptation) return;
     this.adaptation.observeCpu(cpuLimited, performance.now());
     await this.adaptation.update();
+  }
+
+  /** Who reaches whom, as far as everyone's reports tell (self first). */
+  connectivity(): Matrix {
+    // Our own row and column read "You" (and the hints "You and Bob …").
+    const people = [{ id: this.local.id, name: 'You' }, ...[...this.remotes.values()].map((remote) => ({ id: remote.id, name: remote.name }))];
+    const relayAvailable = this.iceServers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)));
+    return connectivityMatrix(people, this.linkReports, performance.now(), relayAvailable);
+  }
+
+  /** Our links as we see them, kept for our own row and sent to everyone when they change (at most every 2 s). */
+  private reportLinks(): void {
+    const now = performance.now();
+    const links: LinkReport[] = [...this.remotes.values()].slice(0, LINK_REPORT_MAX_LINKS).map((remote) => ({
+      to: remote.id,
+      state: remote.health,
+      route: remote.stats?.route ?? null,
+      rttMs: remote.health === 'connected' && remote.stats?.rttMs !== undefined ? Math.min(60_000, Math.round(remote.stats.rttMs)) : null,
+      forMs: Math.min(86_400_000, Math.round(now - remote.healthChangedAt)),
+    }));
+    this.linkReports.set(this.local.id, { links, at: now });
+    const last = this.lastReport;
+    const due = !last || (reportChanged(last.links, links) && now - last.at >= 2_000) || now - last.at >= 10_000;
+    if (!due) return;
+    this.lastReport = { links, at: now };
+    // Only over open channels: a link that is down would only queue a stale report.
+    for (const remote of this.remotes.values()) if (remote.link.channelOpen) remote.send({ v: 1, type: 'links', links });
+    this.emit('links', undefined);
   }
 
   private setStatus(status: CallStatus): void {

@@ -151,6 +151,8 @@ export class RemoteParticipant extends Participant<RemoteParticipantEvents> {
   /** Our camera to them is paused: not even the smallest video fits their link (audio stays). */
   videoToThemPaused = false;
   private readonly quality = new QualityTracker();
+  /** When the link's health last changed (performance.now()), for how long it has been connecting. */
+  healthChangedAt = performance.now();
 
   constructor(
     id: string,
@@ -165,7 +167,10 @@ export class RemoteParticipant extends Participant<RemoteParticipantEvents> {
     this.receiveOnly = receiveOnly;
     link.on('track', ({ source, track }) => this.setTrack(source, track));
     link.on('connectionState', (state) => this.emit('connection', state));
-    link.on('health', (health) => this.emit('health', health));
+    link.on('health', (health) => {
+      this.healthChangedAt = performance.now();
+      this.emit('health', health);
+    });
     link.on('message', (message) => this.emit('message', message));
     link.on('channel', (state) => this.emit('channel', state));
     link.on('safetyCode', (code) => this.emit('safety-code', code));

@@ -2,7 +2,9 @@ import {
   AckResponseSchema,
   CLIENT_EVENTS,
   ERROR_MESSAGES,
+  type ClientAck,
   type ClientPayload,
+  type IceServersResponse,
   PROTOCOL_VERSION,
   SERVER_EVENTS,
   type ClientToServerEvents,
@@ -164,8 +166,13 @@ export class SignalingClient {
     return this.request('resume', { protocol: PROTOCOL_VERSION, token });
   }
 
-  /** A join or resume: the validated reply, or a SignalingError saying what went wrong. */
-  private async request(event: 'join' | 'resume', payload: ClientPayload<'join'> | ClientPayload<'resume'>): Promise<JoinResponse> {
+  /** The ICE servers a call would use, TURN credentials included, for the self-test before a call. */
+  iceServersForCheck(): Promise<IceServersResponse> {
+    return this.request('ice-servers', {});
+  }
+
+  /** A request (join, resume, ice-servers): the validated reply, or a SignalingError saying what went wrong. */
+  private async request<E extends 'join' | 'resume' | 'ice-servers'>(event: E, payload: ClientPayload<E>): Promise<ClientAck<E>> {
     let raw: unknown;
     try {
       raw = await (this.socket.timeout(JOIN_TIMEOUT_MS) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<unknown> }).emitWithAck(event, payload);
@@ -173,11 +180,11 @@ export class SignalingClient {
       throw new SignalingError('timeout', `the server did not answer "${event}" in time`);
     }
     const parsed = CLIENT_EVENTS[event].ack.safeParse(raw);
-    if (parsed.success) return parsed.data;
+    if (parsed.success) return parsed.data as ClientAck<E>;
     // A server of another protocol version answers with another shape: say so plainly.
     const version = (raw as { protocol?: unknown } | null)?.protocol;
     if (typeof version === 'number' && version !== PROTOCOL_VERSION) {
-      return { ok: false, error: { code: 'unsupported_protocol', message: ERROR_MESSAGES.unsupported_protocol } };
+      return { ok: false, error: { code: 'unsupported_protocol', message: ERROR_MESSAGES.unsupported_protocol } } as ClientAck<E>;
     }
     throw new SignalingError('bad_reply', `the server answered "${event}" with an unexpected message`);
   }
