@@ -1,3 +1,4 @@
+import { Bot } from '@meshmeet/bot';
 import { BASE_URL } from '../playwright.config.js';
 import { launchFirefox } from './firefox.js';
 import {
@@ -37,7 +38,9 @@ function sentCamera(person: Person, to: string): Promise<{ codec: string; width:
 /** Device-pixel width of `name`'s camera tile in `person`'s view. */
 const tileWidth = (person: Person, name: string) => tileOf(person, name).evaluate((tile) => Math.round(tile.getBoundingClientRect().width * devicePixelRatio));
 
-test('Chromium and Firefox in one call: media every way, each link on the cheapest common codec, mute, camera, screen and chat across browsers', async ({ browser }) => {
+test('Chromium and Firefox in one call: media every way, each link on the cheapest common codec, mute, camera, screen and chat across browsers, then the werift bot joins them', async ({ browser }) => {
+  // Three browsers and then a bot on two cores: more than the default two minutes.
+  test.setTimeout(240_000);
   const firefox = await launchFirefox();
   try {
     const room = uniqueRoom('firefox');
@@ -103,6 +106,25 @@ test('Chromium and Firefox in one call: media every way, each link on the cheape
     }
     // Safety codes across browsers: Firefox and Chromium derive the same code for their pair.
     for (const chromium of [ada, bob]) expect(await safetyCode(fay, chromium.name), `${chromium.name} and Fay`).toBe(await safetyCode(chromium, fay.name));
+
+    // The reference peer joins the same call: two Chromiums, a Firefox and a werift bot, everyone with everyone
+    // (Ada stops presenting first, so every camera has a tile on every page).
+    await ada.page.getByRole('button', { name: 'Share screen', pressed: true }).click();
+    await expect(screenOf(fay, 'Ada')).toBeHidden();
+    const bot = new Bot({ link: `${BASE_URL}/r/${room}`, name: 'Pattern', mode: 'pattern', hostAddresses: ['127.0.0.1'], log: () => {} });
+    try {
+      await bot.join();
+      for (const person of people) {
+        await expectVideoFlowing(person, 'Pattern');
+        await expectAudioFlowing(person, 'Pattern');
+      }
+      for (const name of ['Ada', 'Bob', 'Fay']) {
+        await expect.poll(() => bot.receivedFrom()[name]?.camera.frames ?? 0, { message: `the bot gets ${name}'s camera`, timeout: 15_000 }).toBeGreaterThan(20);
+      }
+      expect(bot.problems).toEqual([]);
+    } finally {
+      await bot.leave();
+    }
     expectNoErrors(people);
     await closeAll(people);
   } finally {
