@@ -51,7 +51,9 @@ export const PROTOCOL_RULES: readonly ProtocolRule[] = [
     text:
       'Messages on one connection are delivered in the order they were sent. A newcomer receives its join answer ' +
       'before any message from the participants already in the room, and those participants receive ' +
-      '`participant-joined` before any message from the newcomer. Clients should nevertheless hold messages from a ' +
+      '`participant-joined` before any message from the newcomer. Someone joining at the same moment may be announced ' +
+      '(`participant-joined`) before your own join answer arrives: apply such room events after the answer. Clients ' +
+      'should also hold messages from a ' +
       `participant they do not know yet (up to ${UNKNOWN_SENDER_HOLD.messages} per sender, for ${UNKNOWN_SENDER_HOLD.ms / 1000} s) ` +
       'and apply them once it is introduced: across several server instances the order of different senders is not ' +
       'guaranteed.',

@@ -53,6 +53,10 @@ export class Bot {
   private readonly log: (message: string) => void;
   /** Protocol problems seen (invalid server messages, refusals): a healthy call has none. */
   readonly problems: string[] = [];
+  /** Room events that came before our join answer (the protocol's ordering rule), applied after it. */
+  private early: (() => void)[] | undefined = [];
+  /** Signals from participants not introduced yet, per sender (bounded), applied when they are. */
+  private readonly held = new Map<string, ((peer: Peer) => void)[]>();
 
   constructor(private readonly options: BotOptions) {
     this.log = options.log ?? ((message) => console.log(`[${options.name}] ${message}`));
@@ -80,8 +84,10 @@ export class Bot {
     if (!answer.success) throw new Error('the server answered the join with something that is not the protocol');
     if (!answer.data.ok) throw new Error(`join refused: ${answer.data.error.code} (${answer.data.error.message})`);
     this.self = answer.data;
-    // We are the newcomer: we offer to everyone already here.
+    // We are the newcomer: we offer to everyone already here; then whoever came or left meanwhile.
     for (const participant of answer.data.participants) this.addPeer(participant, true);
+    for (const apply of this.early?.splice(0) ?? []) apply();
+    this.early = undefined;
     if (this.options.mode === 'pattern') this.startPattern();
     if (this.options.mode === 'echo') this.timers.push(setInterval(() => this.eachPeer((peer) => peer.requestKeyFrame('camera')), 2_000));
     this.log(`joined ${roomId} as ${answer.data.self.id} with ${answer.data.participants.length} other(s)`);
@@ -113,15 +119,19 @@ export class Bot {
         else this.problems.push(`invalid ${event} from the server`);
       });
     };
-    on('participant-joined', ({ participant }) => this.addPeer(participant, false));
-    on('participant-left', ({ id }) => {
-      void this.peers.get(id)?.close();
-      this.peers.delete(id);
-      this.log(`${this.names.get(id) ?? id} left`);
-    });
+    const afterJoin = (apply: () => void) => (this.early ? this.early.length < 64 && this.early.push(apply) : apply());
+    on('participant-joined', ({ participant }) => afterJoin(() => this.addPeer(participant, false)));
+    on('participant-left', ({ id }) =>
+      afterJoin(() => {
+        void this.peers.get(id)?.close();
+        this.peers.delete(id);
+        this.held.delete(id);
+        this.log(`${this.names.get(id) ?? id} left`);
+      }),
+    );
     on('participant-resumed', ({ participant }) => this.names.set(participant.id, participant.name));
-    on('description', ({ from, description }) => void this.peers.get(from)?.handleDescription(description));
-    on('candidate', ({ from, candidate }) => void this.peers.get(from)?.handleCandidate(candidate));
+    on('description', ({ from, description }) => this.toPeer(from, (peer) => void peer.handleDescription(description)));
+    on('candidate', ({ from, candidate }) => this.toPeer(from, (peer) => void peer.handleCandidate(candidate)));
     on('signal-error', ({ event, code }) => this.problems.push(`server refused ${event}: ${code}`));
     on('server-shutdown', () => this.log('the server is shutting down'));
     socket.on('disconnect', (reason) => {
@@ -153,6 +163,17 @@ export class Bot {
       log: this.log,
     });
     this.peers.set(participant.id, peer);
+    for (const apply of this.held.get(participant.id) ?? []) apply(peer);
+    this.held.delete(participant.id);
+  }
+
+  private toPeer(from: string, apply: (peer: Peer) => void): void {
+    const peer = this.peers.get(from);
+    if (peer) return apply(peer);
+    const held = this.held.get(from) ?? [];
+    if (held.length >= 64 || (held.length === 0 && this.held.size >= 16)) return;
+    held.push(apply);
+    this.held.set(from, held);
   }
 
   private eachPeer(act: (peer: Peer) => void): void {

@@ -65,6 +65,11 @@ export class Call extends Emitter<CallEvents> {
   readonly receiveOnly: boolean;
   /** Signals from participants not introduced yet (see HeldMessages), applied when they are. */
   private readonly held = new HeldMessages<(remote: RemoteParticipant) => void>();
+  /**
+   * Room events that arrive while our join is in flight: someone joining at the same moment can be
+   * announced to us before our own answer (the server puts us in the room first). Applied after it.
+   */
+  private earlyRoomEvents: (() => void)[] | undefined;
   /** Each participant's own view of its links (ours included), for the connectivity matrix. */
   private readonly linkReports = new Map<string, { links: LinkReport[]; at: number }>();
   private lastReport: { links: LinkReport[]; at: number } | undefined;
@@ -93,9 +98,9 @@ export class Call extends Emitter<CallEvents> {
       this.unsubscribe.push(media.on('track', () => void this.adaptation?.update()));
     }
     this.unsubscribe.push(
-      signaling.on('participant-joined', ({ participant }) => this.addRemote(participant, false)),
-      signaling.on('participant-left', ({ id }) => this.removeRemote(id)),
-      signaling.on('participant-resumed', ({ participant }) => this.onRemoteResumed(participant)),
+      signaling.on('participant-joined', ({ participant }) => this.whenJoined(() => this.addRemote(participant, false))),
+      signaling.on('participant-left', ({ id }) => this.whenJoined(() => this.removeRemote(id))),
+      signaling.on('participant-resumed', ({ participant }) => this.whenJoined(() => this.onRemoteResumed(participant))),
       signaling.on('description', ({ from, description }) => this.toRemote(from, (remote) => void remote.link.handleDescription(description))),
       signaling.on('candidate', ({ from, candidate }) => this.toRemote(from, (remote) => void remote.link.handleCandidate(candidate))),
       signaling.on('media-state', ({ from, media }) => this.toRemote(from, (remote) => remote.setMedia(media))),
@@ -115,6 +120,7 @@ export class Call extends Emitter<CallEvents> {
     this.error = undefined;
     try {
       await this.signaling.connect();
+      this.earlyRoomEvents = [];
       const media = this.receiveOnly ? NOTHING_ON : this.media.state;
       const response = await this.signaling.join(this.roomId, this.local.name, media, this.passcode, this.receiveOnly);
       if (!response.ok) {
@@ -169,6 +175,10 @@ export class Call extends Emitter<CallEvents> {
     this.applySession(result);
     // We are the newcomer: we make the first offer to everyone already here.
     for (const participant of result.participants) this.addRemote(participant, true);
+    // Then whoever came, left or came back while we were joining.
+    const early = this.earlyRoomEvents ?? [];
+    this.earlyRoomEvents = undefined;
+    for (const apply of early) apply();
     this.setStatus('joined');
     this.publishMediaState();
     // A new identity after the server forgot us: a raised hand stays raised.
@@ -325,7 +335,14 @@ export class Call extends Emitter<CallEvents> {
     await this.join();
   }
 
+  /** Applies a room event now, or after our join answer if it is still on its way (bounded: a room is small). */
+  private whenJoined(apply: () => void): void {
+    if (!this.earlyRoomEvents) return apply();
+    if (this.earlyRoomEvents.length < 64) this.earlyRoomEvents.push(apply);
+  }
+
   private fail(error: ErrorPayload): void {
+    this.earlyRoomEvents = undefined;
     this.error = error;
     this.setStatus('failed');
   }

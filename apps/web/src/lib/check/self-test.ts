@@ -61,7 +61,7 @@ export async function checkCamera(): Promise<Verdict> {
   }
 }
 
-/** The microphone hears something within 3 s (speak, or it is probably muted). */
+/** The microphone hears something within 5 s (speak, or it is probably muted). */
 export async function checkMicrophone(): Promise<Verdict> {
   let stream: MediaStream;
   try {
@@ -71,20 +71,26 @@ export async function checkMicrophone(): Promise<Verdict> {
   }
   const context = new AudioContext();
   try {
+    // Browsers may start an audio context suspended until the person interacts with the site.
+    await Promise.race([context.resume(), new Promise((resolve) => setTimeout(resolve, 500))]);
+    if (context.state !== 'running') {
+      return { status: 'warn', summary: 'Your microphone opened, but the browser would not let this page listen to it yet.', advice: 'Press "Run the checks again" to let it listen.' };
+    }
     const analyser = context.createAnalyser();
-    analyser.fftSize = 1_024;
+    // About 0.7 s of sound per look, so short sounds between two looks are not missed on a busy computer.
+    analyser.fftSize = 32_768;
     context.createMediaStreamSource(stream).connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
-    const deadline = performance.now() + 3_000;
+    const deadline = performance.now() + 5_000;
+    // The loudest sample heard (full scale is 1): a voice or a tap reaches well above HEARD; silence does not.
+    const HEARD = 0.05;
     let loudest = 0;
-    while (performance.now() < deadline && loudest < 0.02) {
+    while (performance.now() < deadline && loudest < HEARD) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const sample of samples) sum += sample * sample;
-      loudest = Math.max(loudest, Math.sqrt(sum / samples.length));
+      for (const sample of samples) loudest = Math.max(loudest, Math.abs(sample));
     }
-    if (loudest < 0.02) return { status: 'warn', summary: 'Your microphone works, but it heard nothing.', advice: 'Say something while the check runs; if the others still cannot hear you, check that it is not muted on the device or in the system settings.' };
+    if (loudest < HEARD) return { status: 'warn', summary: 'Your microphone works, but it heard nothing.', advice: 'Say something while the check runs; if the others still cannot hear you, check that it is not muted on the device or in the system settings.' };
     return pass('Your microphone works and hears you.');
   } finally {
     for (const track of stream.getTracks()) track.stop();
