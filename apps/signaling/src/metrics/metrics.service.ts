@@ -3,6 +3,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { REDIS, type RedisConnections } from '../redis/redis.module.js';
 import { RoomStore } from '../rooms/room-store.js';
 
+const RELAYED_KINDS = ['description', 'candidate', 'media-state', 'hand'] as const;
+export type RelayedKind = (typeof RELAYED_KINDS)[number];
+
 /**
  * Prometheus metrics. One registry per app instance (not prom-client's global one), so several
  * servers in one process (tests) do not clash.
@@ -25,11 +28,26 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /**
+   * Relays counted as plain numbers on the hot path (a prom-client child's `inc` hashes its labels on
+   * every call) and handed to the counter below when Prometheus scrapes.
+   */
+  readonly relayedCounts: Record<RelayedKind, number> = { description: 0, candidate: 0, 'media-state': 0, hand: 0 };
+  private readonly relayedReported: Record<RelayedKind, number> = { description: 0, candidate: 0, 'media-state': 0, hand: 0 };
+
   readonly relayed = new Counter({
     name: 'meshmeet_messages_relayed_total',
     help: 'Messages delivered to other participants, by kind.',
     labelNames: ['kind'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const kind of RELAYED_KINDS) {
+        const delta = this.relayedCounts[kind] - this.relayedReported[kind];
+        if (delta === 0) continue;
+        this.relayed.inc({ kind }, delta);
+        this.relayedReported[kind] = this.relayedCounts[kind];
+      }
+    },
   });
 
   readonly rejected = new Counter({

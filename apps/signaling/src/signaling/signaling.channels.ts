@@ -1,5 +1,6 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@meshmeet/protocol';
 import type { Server, Socket } from 'socket.io';
+import type { ConnectionRateLimiter } from '../limits/rate-limit.js';
 
 /** What the server remembers about a connection, in one small object. Set only by the server, never from client input. */
 export interface SocketSession {
@@ -9,6 +10,8 @@ export interface SocketSession {
   receiveOnly?: boolean;
   /** The client's address (as trusted proxies report it, IPv6 per /64), read once at connection. */
   address?: string;
+  /** The connection's token buckets; gone once it is being dropped for ignoring them. */
+  limiter?: ConnectionRateLimiter;
   /** Relays of this connection waiting for a room lookup; later relays queue behind them, in order. */
   relaysWaiting?: { count: number; last: Promise<void> };
 }

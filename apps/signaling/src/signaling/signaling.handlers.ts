@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLIENT_EVENTS, PROTOCOL_VERSION, type ClientEventName, type ClientRequestName, type ErrorCode } from '@meshmeet/protocol';
+import { CLIENT_EVENTS, PROTOCOL_VERSION, type ClientEventName, type ClientPayload, type ClientRequestName, type ErrorCode } from '@meshmeet/protocol';
 import type { Logger } from 'pino';
 import { ProtocolError } from '../common/protocol.error.js';
 import { LOGGER } from '../logging/logging.module.js';
@@ -13,6 +13,9 @@ import { SignalingService } from './signaling.service.js';
 const MAX_KNOWN_PARTICIPANTS = 50_000;
 
 type Listener = (this: SignalingSocket, payload: unknown, ack?: unknown) => void;
+type RelayEvent = 'description' | 'candidate';
+/** A validated relay as its sender wrote it. */
+type Relay = ClientPayload<'description'> | ClientPayload<'candidate'>;
 
 /**
  * Every client event, handled on the socket.io socket directly: Nest keeps modules, configuration and
@@ -32,7 +35,6 @@ export class SignalingHandlers {
   /** participant id -> room id, learned from the store and kept (bounded, oldest first out). */
   private readonly knownRooms = new Map<string, string>();
   private readonly listeners: Record<ClientEventName, Listener>;
-  private readonly relayed;
 
   constructor(
     private readonly signaling: SignalingService,
@@ -40,46 +42,47 @@ export class SignalingHandlers {
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    // Label lookups hash their labels on every call: take each child once.
-    this.relayed = {
-      description: metrics.relayed.labels('description'),
-      candidate: metrics.relayed.labels('candidate'),
-      'media-state': metrics.relayed.labels('media-state'),
-      hand: metrics.relayed.labels('hand'),
-    };
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listeners' `this` is the socket
     const handlers = this;
     this.listeners = {
       join(payload, ack) {
+        if (!handlers.signaling.allow(this, 'join', ack)) return;
         handlers.answer(this, 'join', payload, ack, (request) => handlers.signaling.join(this, request));
       },
       resume(payload, ack) {
+        if (!handlers.signaling.allow(this, 'resume', ack)) return;
         handlers.answer(this, 'resume', payload, ack, (request) => handlers.signaling.resume(this, request));
       },
       leave(payload, ack) {
+        if (!handlers.signaling.allow(this, 'leave', ack)) return;
         handlers.answer(this, 'leave', payload, ack, () => handlers.signaling.leave(this));
       },
       'ice-servers'(payload, ack) {
+        if (!handlers.signaling.allow(this, 'ice-servers', ack)) return;
         handlers.answer(this, 'ice-servers', payload, ack, () => handlers.signaling.iceServersForCheck(this));
       },
-      description(payload) {
+      description(payload, ack) {
+        if (!handlers.signaling.allow(this, 'description', ack)) return;
         try {
           handlers.relayDescription(this, payload);
         } catch (error) {
           handlers.fail(this, 'description', error);
         }
       },
-      candidate(payload) {
+      candidate(payload, ack) {
+        if (!handlers.signaling.allow(this, 'candidate', ack)) return;
         try {
           handlers.relayCandidate(this, payload);
         } catch (error) {
           handlers.fail(this, 'candidate', error);
         }
       },
-      'media-state'(payload) {
+      'media-state'(payload, ack) {
+        if (!handlers.signaling.allow(this, 'media-state', ack)) return;
         handlers.updateMediaState(this, payload).catch((error: unknown) => handlers.fail(this, 'media-state', error));
       },
-      hand(payload) {
+      hand(payload, ack) {
+        if (!handlers.signaling.allow(this, 'hand', ack)) return;
         handlers.updateHand(this, payload).catch((error: unknown) => handlers.fail(this, 'hand', error));
       },
     };
@@ -89,7 +92,7 @@ export class SignalingHandlers {
     this.server = server;
   }
 
-  /** Registers the handlers on a new connection (the rate limits of `SignalingService.connect` run first). */
+  /** Registers the handlers on a new connection (after `SignalingService.connect` set up its rate limits). */
   listen(socket: SignalingSocket): void {
     for (const event of Object.keys(this.listeners) as ClientEventName[]) (socket.on as (event: string, listener: Listener) => void)(event, this.listeners[event]);
   }
@@ -123,15 +126,13 @@ export class SignalingHandlers {
   private relayDescription(socket: SignalingSocket, payload: unknown): void {
     const parsed = CLIENT_EVENTS.description.payload.safeParse(payload);
     if (!parsed.success) return this.refuse(socket, 'description', 'invalid_message');
-    const { to, description } = parsed.data;
-    this.route(socket, 'description', to, (server, from, roomId) => server.to(participantChannel(roomId, to)).emit('description', { from, description }));
+    this.route(socket, 'description', parsed.data.to, parsed.data);
   }
 
   private relayCandidate(socket: SignalingSocket, payload: unknown): void {
     const parsed = CLIENT_EVENTS.candidate.payload.safeParse(payload);
     if (!parsed.success) return this.refuse(socket, 'candidate', 'invalid_message');
-    const { to, candidate } = parsed.data;
-    this.route(socket, 'candidate', to, (server, from, roomId) => server.to(participantChannel(roomId, to)).emit('candidate', { from, candidate }));
+    this.route(socket, 'candidate', parsed.data.to, parsed.data);
   }
 
   /**
@@ -139,21 +140,14 @@ export class SignalingHandlers {
    * so after the first message to someone this runs synchronously. A connection's relays stay in
    * the order it sent them: while a lookup is pending, later relays wait behind it.
    */
-  private route(
-    socket: SignalingSocket,
-    event: 'description' | 'candidate',
-    to: string,
-    deliver: (server: SignalingServer, from: string, roomId: string) => void,
-  ): void {
+  private route(socket: SignalingSocket, event: RelayEvent, to: string, relay: Relay): void {
     const { participantId: from, roomId } = socket.data;
     if (from === undefined || roomId === undefined) return this.refuse(socket, event, 'not_in_room');
     if (to === from) return this.refuse(socket, event, 'unknown_participant');
     const known = this.knownRooms.get(to);
     if (known !== undefined && socket.data.relaysWaiting === undefined) {
       if (known !== roomId) return this.refuse(socket, event, 'unknown_participant');
-      deliver(this.requireServer(), from, roomId);
-      this.relayed[event].inc();
-      return;
+      return this.deliver(from, roomId, relay);
     }
     const waiting = (socket.data.relaysWaiting ??= { count: 0, last: Promise.resolve() });
     waiting.count += 1;
@@ -163,14 +157,25 @@ export class SignalingHandlers {
         // Re-checked after the await: the connection may have left, or been taken over, meanwhile.
         if (!socket.connected || socket.data.participantId !== from || socket.data.roomId !== roomId) return;
         if (targetRoom !== roomId) return this.refuse(socket, event, 'unknown_participant');
-        deliver(this.requireServer(), from, roomId);
-        this.relayed[event].inc();
+        this.deliver(from, roomId, relay);
       })
       .catch((error: unknown) => this.fail(socket, event, error))
       .finally(() => {
         waiting.count -= 1;
         if (waiting.count === 0 && socket.data.relaysWaiting === waiting) socket.data.relaysWaiting = undefined;
       });
+  }
+
+  /** To the channel only `relay.to`'s connection in `roomId` joins, stamped with the sender the server knows. */
+  private deliver(from: string, roomId: string, relay: Relay): void {
+    const target = this.requireServer().to(participantChannel(roomId, relay.to));
+    if ('description' in relay) {
+      target.emit('description', { from, description: relay.description });
+      this.metrics.relayedCounts.description += 1;
+    } else {
+      target.emit('candidate', { from, candidate: relay.candidate });
+      this.metrics.relayedCounts.candidate += 1;
+    }
   }
 
   private async lookUpRoom(participantId: string): Promise<string | undefined> {
@@ -194,7 +199,7 @@ export class SignalingHandlers {
     const roomId = await this.rooms.setMedia(from, media);
     if (socket.data.participantId !== from) return; // left or taken over meanwhile
     socket.to(roomChannel(roomId)).emit('media-state', { from, media });
-    this.relayed['media-state'].inc();
+    this.metrics.relayedCounts['media-state'] += 1;
   }
 
   /** Raises or lowers the sender's own hand; the room sees it with the server's time, for ordering. */
@@ -206,7 +211,7 @@ export class SignalingHandlers {
     const { roomId, hand } = await this.rooms.setHand(from, parsed.data.raised);
     if (socket.data.participantId !== from) return;
     socket.to(roomChannel(roomId)).emit('hand', { from, hand });
-    this.relayed.hand.inc();
+    this.metrics.relayedCounts.hand += 1;
   }
 
   /**

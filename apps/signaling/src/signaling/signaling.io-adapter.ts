@@ -11,13 +11,15 @@ import type { AppConfig } from '../config/config.schema.js';
 import { allowedOrigins, clientAddress, ConnectionCounter, isOriginAllowed, proxyTrust } from '../limits/connection-policy.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import type { RedisConnections } from '../redis/redis.module.js';
+import { signalingParser } from './signaling.parser.js';
 
 /** The parts of an engine.io socket the outbound bound needs. */
 interface EngineSocket {
   request: IncomingMessage;
   transport: { socket?: { bufferedAmount?: number } };
+  /** Packets waiting for the transport (emptied when engine.io flushes them). */
+  writeBuffer: readonly { data?: unknown }[];
   on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void;
-  on(event: 'flush', listener: (buffer: { data?: unknown }[]) => void): void;
   once(event: 'close', listener: () => void): void;
   close(discard?: boolean): void;
 }
@@ -62,6 +64,15 @@ export class SignalingIoAdapter extends IoAdapter {
       pingTimeout: this.config.pingTimeoutMs,
       cors: this.config.allowedOrigins.length > 0 ? { origin: this.config.allowedOrigins } : undefined,
       allowRequest: (request, callback) => callback(...this.admit(request)),
+      // Text packets only, and events the protocol does not name dropped before socket.io dispatches them.
+      parser: signalingParser({
+        unknownEvents: this.config.rateLimits.perKind.other,
+        onUnknownEvent: () => this.metrics.rejected.inc({ reason: 'unknown_event' }),
+        onUnknownEventFlood: () => {
+          this.metrics.disconnectedForAbuse.inc({ reason: 'unknown_events' });
+          void this.logRefusal({}, 'dropping a connection that keeps sending events the protocol does not have');
+        },
+      }),
     };
     const server = super.createIOServer(port, merged as ServerOptions) as Server;
     // Several instances: broadcasts and per-participant deliveries go through Redis pub/sub.
@@ -83,14 +94,16 @@ export class SignalingIoAdapter extends IoAdapter {
    * period and resumes once the client reads again); the senders never notice.
    */
   private boundOutboundBuffer(rawSocket: EngineSocket): void {
+    // One listener per packet: the bytes waiting in engine.io's write buffer are summed as packets are
+    // created, and start again from zero whenever that buffer is empty (engine.io flushed it to the
+    // transport, where the WebSocket's own buffered amount takes over). Nothing of a sent packet is
+    // kept: holding on to it until the next one made every message outlive a young-generation GC.
     let queued = 0;
     let closed = false;
-    rawSocket.on('flush', (buffer) => {
-      for (const packet of buffer) queued -= sizeOf(packet.data);
-    });
     rawSocket.on('packetCreate', (packet) => {
-      queued += sizeOf(packet.data);
       if (closed) return;
+      if (rawSocket.writeBuffer.length === 0) queued = 0;
+      queued += sizeOf(packet.data);
       const unsent = queued + (rawSocket.transport.socket?.bufferedAmount ?? 0);
       if (unsent <= this.config.maxBufferedBytesPerConnection) return;
       closed = true;

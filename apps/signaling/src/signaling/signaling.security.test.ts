@@ -136,6 +136,24 @@ describe('signaling security (real server, real socket.io clients)', () => {
       expect(errors).toEqual([]);
     });
 
+    it('closes a connection that keeps sending unknown event names past its budget, and counts them', async () => {
+      server = await SignalingHarness.start({ rateLimits: DEFAULT_RATE_LIMITS });
+      const ada = await server.participant('room', 'Ada');
+      const eve = await server.participant('room', 'Eve');
+      const budget = DEFAULT_RATE_LIMITS.perKind.other.capacity;
+      for (let i = 0; i < budget - 1; i++) raw(eve.client).emit(`probe-${i}`, {});
+      // Within the budget the connection is served as before: a refusal proves the frames were read.
+      expect(await refusal(eve.client, 'media-state', { media: 'on' })).toMatchObject({ code: 'invalid_message' });
+      expect(eve.client.connected).toBe(true);
+      const gone = disconnected(eve.client);
+      for (let i = 0; i < 20; i++) raw(eve.client).emit('admin', { all: true });
+      expect(await gone).toBe('transport close');
+      expect(ada.client.connected).toBe(true);
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      expect(text).toContain('meshmeet_connections_dropped_total{reason="unknown_events"} 1');
+      expect(Number(/meshmeet_messages_rejected_total\{reason="unknown_event"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(budget);
+    });
+
     it('closes a connection that sends a reserved event name, without affecting others', async () => {
       server = await SignalingHarness.start();
       const ada = await server.participant('room', 'Ada');

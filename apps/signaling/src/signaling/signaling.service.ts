@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  CLIENT_EVENTS,
   PROTOCOL_VERSION,
   type ClientEventName,
   type IceServersResponse,
@@ -23,10 +22,7 @@ import { TurnService } from '../turn/turn.service.js';
 import { ConnectionQueue } from './connection-queue.js';
 import { participantChannel, roomChannel, type SignalingServer, type SignalingSocket } from './signaling.channels.js';
 import { replyWithError } from './error-reply.js';
-import { ConnectionRateLimiter, type RateLimitedKind } from '../limits/rate-limit.js';
-
-const isClientEvent = (event: unknown): event is ClientEventName =>
-  typeof event === 'string' && Object.hasOwn(CLIENT_EVENTS, event);
+import { ConnectionRateLimiter } from '../limits/rate-limit.js';
 
 @Injectable()
 export class SignalingService {
@@ -66,8 +62,9 @@ export class SignalingService {
   }
 
   /**
-   * Every packet of a connection passes its token buckets before any handler runs. Unknown event
-   * names are dropped (and counted); a client that ignores `rate_limited` is disconnected.
+   * A new connection: its address is read once and its rate limits are set up. Events the protocol
+   * does not name never get here (the parser drops them, see `signaling.parser.ts`); every handler
+   * asks `allow` before doing any work.
    */
   connect(socket: SignalingSocket): void {
     this.openConnections += 1;
@@ -76,30 +73,32 @@ export class SignalingService {
     // request go (engine.io would hold it, headers, parser and all, for the connection's lifetime).
     this.addressOf(socket);
     (socket.conn as { request: unknown }).request = null;
-    const limiter = new ConnectionRateLimiter(this.config.rateLimits);
-    let droppedForAbuse = false;
-    socket.use((packet, next) => {
-      // Frames already read from a connection being dropped are discarded without more work.
-      if (droppedForAbuse) return;
-      const event: unknown = packet[0];
-      const kind: RateLimitedKind = isClientEvent(event) ? event : 'other';
-      const decision = limiter.check(kind);
-      if (decision === 'allow') {
-        if (kind !== 'other') return next();
-        this.metrics.rejected.inc({ reason: 'unknown_event' });
-        return;
-      }
-      this.metrics.rateLimited.inc({ kind });
-      this.metrics.rejected.inc({ reason: 'rate_limited' });
-      if (decision === 'disconnect') {
-        droppedForAbuse = true;
-        this.metrics.disconnectedForAbuse.inc({ reason: 'rate_limit' });
-        this.logger.warn({ socket: socket.id }, 'disconnecting a client that kept exceeding its rate limits');
-        socket.disconnect(true);
-        return;
-      }
-      replyWithError(socket, packet, kind === 'other' ? '' : kind, new ProtocolError('rate_limited'));
-    });
+    socket.data.limiter = new ConnectionRateLimiter(this.config.rateLimits);
+    // A packet that breaks socket.io's protocol closes the connection; socket.io reports it here.
+    socket.on('error', (error) => this.logger.debug({ err: error, socket: socket.id }, 'closed a connection that broke the socket.io protocol'));
+  }
+
+  /**
+   * The connection's token bucket for `event`, taken before its handler does anything. A refused
+   * message is answered with `rate_limited` (through `ack` when it is a request); a client that keeps
+   * going after that empties its strikes and is disconnected.
+   */
+  allow(socket: SignalingSocket, event: ClientEventName, ack?: unknown): boolean {
+    const limiter = socket.data.limiter;
+    if (limiter === undefined) return false;
+    const decision = limiter.check(event);
+    if (decision === 'allow') return true;
+    this.metrics.rateLimited.inc({ kind: event });
+    this.metrics.rejected.inc({ reason: 'rate_limited' });
+    if (decision === 'disconnect') {
+      socket.data.limiter = undefined; // what is already read from this connection is dropped without more work
+      this.metrics.disconnectedForAbuse.inc({ reason: 'rate_limit' });
+      this.logger.warn({ socket: socket.id }, 'disconnecting a client that kept exceeding its rate limits');
+      socket.disconnect(true);
+      return false;
+    }
+    replyWithError(socket, typeof ack === 'function' ? [ack] : [], event, new ProtocolError('rate_limited'));
+    return false;
   }
 
   join(socket: SignalingSocket, request: JoinRequest): Promise<JoinResult> {

@@ -22,8 +22,8 @@ export function startProcess(command: string, args: string[], env: Record<string
   return { child, output: () => output, exited };
 }
 
-export function startServer(env: Record<string, string>): Started {
-  return startProcess(process.execPath, [MAIN], { HOST: '127.0.0.1', PORT: '0', WEB_DIST: '', LOG_FORMAT: 'json', ...env });
+export function startServer(env: Record<string, string>, main = MAIN): Started {
+  return startProcess(process.execPath, [main], { HOST: '127.0.0.1', PORT: '0', WEB_DIST: '', LOG_FORMAT: 'json', ...env });
 }
 
 /** What a production server needs besides the defaults (its public address, a protected /metrics). */

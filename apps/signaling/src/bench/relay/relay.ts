@@ -19,15 +19,21 @@
  * - cross (meshmeet-redis only): two instances sharing one Redis, every pair split across them, 2,000
  *   messages per second for CROSS_S seconds (60): relays lost, publications failed, unhandled rejections.
  * A run during which other processes used more than 0.25 core is discarded and made again (twice at most).
+ *
+ * To measure a change against the code before it in the same invocation, build the earlier commit's
+ * server somewhere inside this package (so it finds the same node_modules) and name its main file:
+ *   git stash && pnpm build && cp -r dist .baseline && git stash pop && pnpm build
+ *   BASELINE_MAIN=.baseline/main.js TARGETS=bare,meshmeet-baseline,meshmeet pnpm bench:relay
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listeningUrl, startProcess, startRedis, startServer, type Started } from '../../test-support/processes.js';
 import type { LoadConfig, LoadResult, LoadTest } from './load.js';
 import type { Dialect } from './wire.js';
 
-type Target = 'bare' | 'zod' | 'peerjs' | 'meshmeet' | 'meshmeet-redis';
+type Target = 'bare' | 'zod' | 'peerjs' | 'meshmeet' | 'meshmeet-redis' | 'meshmeet-baseline';
 
 const TARGETS = (process.env.TARGETS ?? 'bare,zod,peerjs,meshmeet,meshmeet-redis').split(',') as Target[];
 const TESTS = (process.env.TESTS ?? 'closed,open,fanout,storm,memory,cross').split(',') as LoadTest[];
@@ -40,6 +46,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3290);
 const REDIS_PORT = PORT + 1;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
+const BASELINE_MAIN = process.env.BASELINE_MAIN;
 const ANCHOR = fileURLToPath(new URL('./anchor.js', import.meta.url));
 const LOAD = fileURLToPath(new URL('./load.js', import.meta.url));
 
@@ -109,7 +116,7 @@ async function startTarget(target: Target, instances: number): Promise<RunningSe
       // relay would end that pair's loop. The limits are still checked on every message.
       MESSAGE_RATE_SCALE: '1000',
       ...(redis ? { REDIS_URL: redis.url } : {}),
-    });
+    }, target === 'meshmeet-baseline' ? requireBaseline() : undefined);
     return { base, server };
   });
   await Promise.all(servers.map(({ server }) => listeningUrl(server)));
@@ -124,12 +131,24 @@ async function startTarget(target: Target, instances: number): Promise<RunningSe
   };
 }
 
+function requireBaseline(): string {
+  if (!BASELINE_MAIN) throw new Error('meshmeet-baseline needs BASELINE_MAIN, the main file of an earlier build (see the top of this file)');
+  return resolve(BASELINE_MAIN);
+}
+
 async function kill(started: Started): Promise<void> {
   started.child.kill('SIGKILL');
   await started.exited;
 }
 
-const DIALECT: Record<Target, Dialect> = { bare: 'socketio', zod: 'socketio', peerjs: 'peerjs', meshmeet: 'meshmeet', 'meshmeet-redis': 'meshmeet' };
+const DIALECT: Record<Target, Dialect> = {
+  bare: 'socketio',
+  zod: 'socketio',
+  peerjs: 'peerjs',
+  meshmeet: 'meshmeet',
+  'meshmeet-redis': 'meshmeet',
+  'meshmeet-baseline': 'meshmeet',
+};
 
 interface Measured extends LoadResult {
   serverCpuSeconds: number;
