@@ -27,15 +27,36 @@ export function isOriginAllowed(headers: IncomingMessage['headers'], allowed: Re
   return allowed.has(origin.toLowerCase());
 }
 
+type ProxyTrust = (address: string, hop: number) => boolean;
+
+/** One compiled trust function per configuration, so answers can be shared between its users. */
+const compiledTrust = new WeakMap<TrustedProxies, ProxyTrust>();
+
 /** Which proxies may speak for the client; the client address is the first untrusted hop from the right. */
-export function proxyTrust(trusted: TrustedProxies): (address: string, hop: number) => boolean {
-  if ('hops' in trusted) return (_address, hop) => hop < trusted.hops;
-  return proxyAddr.compile(trusted.addresses);
+export function proxyTrust(trusted: TrustedProxies): ProxyTrust {
+  let trust = compiledTrust.get(trusted);
+  if (trust === undefined) {
+    if ('hops' in trusted) {
+      const { hops } = trusted;
+      trust = (_address, hop) => hop < hops;
+    } else {
+      trust = proxyAddr.compile(trusted.addresses);
+    }
+    compiledTrust.set(trusted, trust);
+  }
+  return trust;
 }
 
+/** Addresses already read from a request: the handshake, the connection and the session each ask once. */
+const resolvedAddresses = new WeakMap<IncomingMessage, { trust: ProxyTrust; address: string }>();
+
 /** The client's address: the socket's peer, or what trusted proxies appended to X-Forwarded-For. */
-export function clientAddress(request: IncomingMessage, trust: (address: string, hop: number) => boolean): string {
-  return proxyAddr(request, trust) || 'unknown';
+export function clientAddress(request: IncomingMessage, trust: ProxyTrust): string {
+  const resolved = resolvedAddresses.get(request);
+  if (resolved?.trust === trust) return resolved.address;
+  const address = proxyAddr(request, trust) || 'unknown';
+  resolvedAddresses.set(request, { trust, address });
+  return address;
 }
 
 /**

@@ -113,6 +113,12 @@ export class SignalingIoAdapter extends IoAdapter {
     });
   }
 
+  /**
+   * Nest would give every connection an rxjs pipeline for the gateway's `@SubscribeMessage` handlers;
+   * there are none (`SignalingHandlers` registers plain listeners), so nothing is bound.
+   */
+  override bindMessageHandlers(): void {}
+
   private admit(request: IncomingMessage): [string | null, boolean] {
     if (!isOriginAllowed(request.headers, this.allowedOrigins())) {
       this.metrics.disconnectedForAbuse.inc({ reason: 'origin' });
