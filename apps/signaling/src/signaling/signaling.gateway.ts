@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject } from '@nestjs/common';
-import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import type { SignalingServer, SignalingSocket } from './signaling.channels.js';
@@ -7,11 +7,12 @@ import { SignalingHandlers } from './signaling.handlers.js';
 import { SignalingService } from './signaling.service.js';
 
 /**
- * The connection lifecycle as Nest sees it: the server once created, each connection and each
- * disconnect. Messages are handled by `SignalingHandlers`, registered on each connection.
+ * Where Nest hands over the socket.io server: once created, connections are taken straight from
+ * socket.io (Nest's per-connection rxjs streams are not bound, see `SignalingIoAdapter`), and messages
+ * are handled by `SignalingHandlers`, registered on each connection.
  */
 @WebSocketGateway()
-export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+export class SignalingGateway implements OnGatewayInit, BeforeApplicationShutdown {
   constructor(
     private readonly signaling: SignalingService,
     private readonly handlers: SignalingHandlers,
@@ -21,19 +22,17 @@ export class SignalingGateway implements OnGatewayInit, OnGatewayConnection, OnG
   afterInit(server: SignalingServer): void {
     this.signaling.attach(server);
     this.handlers.attach(server);
+    server.on('connection', (socket) => this.handleConnection(socket));
   }
 
   handleConnection(socket: SignalingSocket): void {
     this.signaling.connect(socket);
     this.handlers.listen(socket);
+    socket.once('disconnect', () => void this.signaling.disconnect(socket));
   }
 
   /** SIGTERM (through Nest's shutdown hooks): clients are told to reconnect before sockets close. */
   beforeApplicationShutdown(): void {
     this.signaling.notifyShutdown(this.config.shutdownReconnectDelayMs);
-  }
-
-  handleDisconnect(socket: SignalingSocket): Promise<void> {
-    return this.signaling.disconnect(socket);
   }
 }

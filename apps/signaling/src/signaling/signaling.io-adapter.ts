@@ -114,9 +114,13 @@ export class SignalingIoAdapter extends IoAdapter {
   }
 
   /**
-   * Nest would give every connection an rxjs pipeline for the gateway's `@SubscribeMessage` handlers;
-   * there are none (`SignalingHandlers` registers plain listeners), so nothing is bound.
+   * Nest would give every connection rxjs streams for its gateway hooks and `@SubscribeMessage`
+   * handlers. This server has neither: `SignalingGateway` takes connections from socket.io itself and
+   * `SignalingHandlers` registers plain listeners. So Nest binds nothing per connection (a gateway
+   * method `handleConnection`, `handleDisconnect` or `@SubscribeMessage` would never be called here).
    */
+  override bindClientConnect(): void {}
+  override bindClientDisconnect(): void {}
   override bindMessageHandlers(): void {}
 
   private admit(request: IncomingMessage): [string | null, boolean] {

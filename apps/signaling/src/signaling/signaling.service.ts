@@ -134,16 +134,21 @@ export class SignalingService {
     return { ok: true, iceServers, iceTransportPolicy: this.config.iceTransportPolicy };
   }
 
-  /** A dropped connection is not a leave: the participant waits for a resume during the grace period. */
+  /**
+   * A dropped connection is not a leave: the participant waits for a resume during the grace period.
+   * Never rejects: a store that fails here is logged (the participant's lease then runs out by itself).
+   */
   disconnect(socket: SignalingSocket): Promise<void> {
     this.openConnections -= 1;
     this.metrics.connectedSockets.dec();
-    return this.queue.run(socket, async () => {
-      const participantId = socket.data.participantId;
-      if (!participantId) return;
-      this.release(socket, { leaveChannels: false });
-      await this.rooms.detach(participantId, socket.id, this.config.resumeGraceMs);
-    });
+    return this.queue
+      .run(socket, async () => {
+        const participantId = socket.data.participantId;
+        if (!participantId) return;
+        this.release(socket, { leaveChannels: false });
+        await this.rooms.detach(participantId, socket.id, this.config.resumeGraceMs);
+      })
+      .catch((error: unknown) => this.logger.error({ err: error, socket: socket.id }, 'could not record a dropped connection'));
   }
 
   /** Graceful shutdown: tell every client to reconnect (to this server once back, or another instance). */
