@@ -4,5 +4,6 @@ export * from './schemas.js';
 export * from './display-name.js';
 export * from './sources.js';
 export * from './rules.js';
+export * from './held-messages.js';
 export * from './peer-messages.js';
 export * from './events.js';

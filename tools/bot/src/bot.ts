@@ -1,4 +1,5 @@
 import {
+  HeldMessages,
   JoinResponseSchema,
   PROTOCOL_VERSION,
   SERVER_EVENTS,
@@ -55,8 +56,8 @@ export class Bot {
   readonly problems: string[] = [];
   /** Room events that came before our join answer (the protocol's ordering rule), applied after it. */
   private early: (() => void)[] | undefined = [];
-  /** Signals from participants not introduced yet, per sender (bounded), applied when they are. */
-  private readonly held = new Map<string, ((peer: Peer) => void)[]>();
+  /** Signals from participants not introduced yet (bounded per sender, in senders and in time), applied when they are. */
+  private readonly held = new HeldMessages<(peer: Peer) => void>();
 
   constructor(private readonly options: BotOptions) {
     this.log = options.log ?? ((message) => console.log(`[${options.name}] ${message}`));
@@ -125,7 +126,7 @@ export class Bot {
       afterJoin(() => {
         void this.peers.get(id)?.close();
         this.peers.delete(id);
-        this.held.delete(id);
+        this.held.release(id);
         this.log(`${this.names.get(id) ?? id} left`);
       }),
     );
@@ -163,17 +164,13 @@ export class Bot {
       log: this.log,
     });
     this.peers.set(participant.id, peer);
-    for (const apply of this.held.get(participant.id) ?? []) apply(peer);
-    this.held.delete(participant.id);
+    for (const apply of this.held.release(participant.id)) apply(peer);
   }
 
   private toPeer(from: string, apply: (peer: Peer) => void): void {
     const peer = this.peers.get(from);
     if (peer) return apply(peer);
-    const held = this.held.get(from) ?? [];
-    if (held.length >= 64 || (held.length === 0 && this.held.size >= 16)) return;
-    held.push(apply);
-    this.held.set(from, held);
+    this.held.hold(from, apply);
   }
 
   private eachPeer(act: (peer: Peer) => void): void {

@@ -1,5 +1,5 @@
 import type { ErrorPayload, JoinResult, LinkReport, MediaState, Participant as ParticipantInfo, PeerMessage, Source } from '@meshmeet/protocol';
-import { LINK_REPORT_MAX_LINKS, SOURCES } from '@meshmeet/protocol';
+import { HeldMessages, LINK_REPORT_MAX_LINKS, SOURCES } from '@meshmeet/protocol';
 import { Emitter } from '../emitter.js';
 import { createLogger } from '../log.js';
 import { markOnce } from '../marks.js';
@@ -9,7 +9,6 @@ import { PeerLink } from '../webrtc/peer-link.js';
 import { videoEncodingFor } from '../webrtc/video-encoding.js';
 import type { LocalMedia } from './local-media.js';
 import { connectivityMatrix, reportChanged, type Matrix } from './connectivity.js';
-import { HeldMessages } from './held-messages.js';
 import { LocalParticipant, NOTHING_ON, RemoteParticipant } from './participant.js';
 import { SpeakingMonitor } from './speaking-monitor.js';
 import { VideoAdaptation, type VideoLimit } from './video-adaptation.js';

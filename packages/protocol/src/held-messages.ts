@@ -1,16 +1,18 @@
-import { UNKNOWN_SENDER_HOLD } from '@meshmeet/protocol';
+import { UNKNOWN_SENDER_HOLD } from './rules.js';
 
 /**
  * Messages from participants we do not know yet, held until they are introduced (the protocol's
  * ordering rule): across server instances a description can overtake the `participant-joined` that
- * introduces its sender. Bounded per sender, in senders and in time; the rest is dropped.
+ * introduces its sender. Bounded per sender, in senders and in time (`UNKNOWN_SENDER_HOLD`); the rest
+ * is dropped. Every client keeps one: the web app and the reference bot use this one.
  */
 export class HeldMessages<M> {
   private readonly bySender = new Map<string, { since: number; messages: M[] }>();
 
   constructor(
     private readonly limits: { messages: number; ms: number; senders: number } = UNKNOWN_SENDER_HOLD,
-    private readonly now: () => number = () => performance.now(),
+    // Wall-clock time: a 10 s hold does not need a monotonic clock, and this package runs in browsers and Node alike.
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Keeps `message` from `from` for later; false when it had to be dropped. */
