@@ -13,11 +13,18 @@ import { SignalingService } from './signaling.service.js';
  */
 @WebSocketGateway()
 export class SignalingGateway implements OnGatewayInit, BeforeApplicationShutdown {
+  /** The same function for every connection (`this` is the socket): nothing allocated per connection. */
+  private readonly onDisconnect: (this: SignalingSocket) => void;
+
   constructor(
     private readonly signaling: SignalingService,
     private readonly handlers: SignalingHandlers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.onDisconnect = function onDisconnect() {
+      void signaling.disconnect(this);
+    };
+  }
 
   afterInit(server: SignalingServer): void {
     this.signaling.attach(server);
@@ -28,7 +35,7 @@ export class SignalingGateway implements OnGatewayInit, BeforeApplicationShutdow
   handleConnection(socket: SignalingSocket): void {
     this.signaling.connect(socket);
     this.handlers.listen(socket);
-    socket.once('disconnect', () => void this.signaling.disconnect(socket));
+    socket.on('disconnect', this.onDisconnect); // emitted once per socket
   }
 
   /** SIGTERM (through Nest's shutdown hooks): clients are told to reconnect before sockets close. */

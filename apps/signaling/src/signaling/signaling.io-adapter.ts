@@ -20,7 +20,7 @@ interface EngineSocket {
   /** Packets waiting for the transport (emptied when engine.io flushes them). */
   writeBuffer: readonly { data?: unknown }[];
   on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void;
-  once(event: 'close', listener: () => void): void;
+  on(event: 'close', listener: () => void): void;
   close(discard?: boolean): void;
 }
 
@@ -77,23 +77,23 @@ export class SignalingIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, merged as ServerOptions) as Server;
     // Several instances: broadcasts and per-participant deliveries go through Redis pub/sub.
     if (this.redis) server.adapter(createAdapter(this.redis.pub, this.redis.sub, { key: `${this.config.redisPrefix}socket.io` }));
-    server.engine.on('connection', (rawSocket: EngineSocket) => {
-      const address = clientAddress(rawSocket.request, this.trust);
-      this.connections.add(address);
-      rawSocket.once('close', () => this.connections.remove(address));
-      this.boundOutboundBuffer(rawSocket);
-    });
+    server.engine.on('connection', (rawSocket: EngineSocket) => this.track(rawSocket));
     this.io = server;
     return server;
   }
 
   /**
-   * Frames for a client that does not read pile up in engine.io's write buffer and in the WebSocket's
-   * send buffer, without limit: 19 senders pushing 49 KB offers to one such reader grew the server by
-   * 200 MB. Past the configured bound the connection is closed (its participant waits in the grace
-   * period and resumes once the client reads again); the senders never notice.
+   * A new engine.io connection counts against its address until it closes, and what waits to be sent
+   * to it is bounded. Frames for a client that does not read pile up in engine.io's write buffer and in
+   * the WebSocket's send buffer, without limit: 19 senders pushing 49 KB offers to one such reader grew
+   * the server by 200 MB. Past the configured bound the connection is closed (its participant waits in
+   * the grace period and resumes once the client reads again); the senders never notice. Both listeners
+   * share this one scope: every object made here lives as long as the connection.
    */
-  private boundOutboundBuffer(rawSocket: EngineSocket): void {
+  private track(rawSocket: EngineSocket): void {
+    const address = clientAddress(rawSocket.request, this.trust);
+    this.connections.add(address);
+    rawSocket.on('close', () => this.connections.remove(address)); // engine.io emits it once
     // One listener per packet: the bytes waiting in engine.io's write buffer are summed as packets are
     // created, and start again from zero whenever that buffer is empty (engine.io flushed it to the
     // transport, where the WebSocket's own buffered amount takes over). Nothing of a sent packet is

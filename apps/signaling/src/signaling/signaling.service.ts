@@ -37,6 +37,12 @@ export class SignalingService {
   /** Removals started by an expiry rather than by a connection's own queue. */
   private readonly expiring = new Set<Promise<void>>();
 
+  /**
+   * A packet that breaks socket.io's protocol closes the connection; socket.io reports it to the
+   * socket's `error` listener. The same function for every connection (`this` is the socket).
+   */
+  private readonly onProtocolError: (this: SignalingSocket, error: Error) => void;
+
   constructor(
     private readonly rooms: RoomStore,
     private readonly budgets: AddressBudgets,
@@ -47,6 +53,9 @@ export class SignalingService {
     redisShutdown: RedisShutdown,
   ) {
     this.trust = proxyTrust(config.trustProxy);
+    this.onProtocolError = function onProtocolError(error) {
+      logger.debug({ err: error, socket: this.id }, 'closed a connection that broke the socket.io protocol');
+    };
     rooms.onExpired((participantId) => this.expire(participantId));
     rooms.renewLeasesOf(() => this.liveParticipants());
     redisShutdown.closeAfter(() => this.settled());
@@ -74,8 +83,7 @@ export class SignalingService {
     this.addressOf(socket);
     (socket.conn as { request: unknown }).request = null;
     socket.data.limiter = new ConnectionRateLimiter(this.config.rateLimits);
-    // A packet that breaks socket.io's protocol closes the connection; socket.io reports it here.
-    socket.on('error', (error) => this.logger.debug({ err: error, socket: socket.id }, 'closed a connection that broke the socket.io protocol'));
+    socket.on('error', this.onProtocolError);
   }
 
   /**
