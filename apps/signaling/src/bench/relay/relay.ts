@@ -14,8 +14,11 @@
  * - open: 2,000 messages per second over the same pairs: latency p50 / p99 and messages lost;
  * - fanout: rooms of 8, 500 state changes per second, each delivered to 7: server CPU per delivery;
  * - storm: 5,000 connect + join, 100 at a time: per second;
- * - memory: server RSS growth per connection from 1,000 to 3,000 clients in pairs, each read after 5 s
- *   of settling (what a server allocated before its first thousand connections does not count);
+ * - memory: server growth per connection from 1,000 to 3,000 clients in pairs, each read after 5 s of
+ *   settling and a full GC (asked through the inspector, which only this test turns on; what a server
+ *   allocated before its first thousand connections does not count): RSS, and the JavaScript heap in
+ *   use. RSS is what the machine pays but moves in steps of whole heap pages and semi-spaces (about
+ *   +-10 % between runs); the heap is what the server's objects hold;
  * - cross (meshmeet-redis only): two instances sharing one Redis, every pair split across them, 2,000
  *   messages per second for CROSS_S seconds (60): relays lost, publications failed, unhandled rejections.
  * A run during which other processes used more than 0.25 core is discarded and made again (twice at most).
@@ -26,12 +29,14 @@
  *   BASELINE_MAIN=.baseline/main.js TARGETS=bare,meshmeet-baseline,meshmeet pnpm bench:relay
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listeningUrl, startProcess, startRedis, startServer, type Started } from '../../test-support/processes.js';
 import type { LoadConfig, LoadResult, LoadTest } from './load.js';
 import type { Dialect } from './wire.js';
+import WebSocket from 'ws';
 
 type Target = 'bare' | 'zod' | 'peerjs' | 'meshmeet' | 'meshmeet-redis' | 'meshmeet-baseline';
 
@@ -80,6 +85,8 @@ function rssBytesOf(pid: number): number {
 interface RunningServer {
   bases: string[];
   pids: number[];
+  /** The inspector of each server process, when started with one (the memory test). */
+  inspectors: () => string[];
   /** What the server processes printed (meshmeet logs JSON lines; unhandled rejections go to stderr). */
   output: () => string;
   stop: () => Promise<void>;
@@ -93,11 +100,15 @@ async function waitForLine(started: Started, pattern: RegExp): Promise<void> {
   }
 }
 
-async function startTarget(target: Target, instances: number): Promise<RunningServer> {
+/** The inspector on a port of its own choosing: `Debugger listening on ws://...` tells which. */
+const INSPECT = '--inspect=127.0.0.1:0';
+const inspectorsIn = (output: string) => [...output.matchAll(/Debugger listening on (ws:\/\/\S+)/g)].map((match) => match[1]!);
+
+async function startTarget(target: Target, instances: number, inspect: boolean): Promise<RunningServer> {
   if (target === 'bare' || target === 'zod' || target === 'peerjs') {
-    const anchor = startProcess(process.execPath, [ANCHOR, target, String(PORT)]);
+    const anchor = startProcess(process.execPath, [...(inspect ? [INSPECT] : []), ANCHOR, target, String(PORT)]);
     await waitForLine(anchor, /ready/);
-    return { bases: [`http://127.0.0.1:${PORT}`], pids: [anchor.child.pid!], output: anchor.output, stop: () => kill(anchor) };
+    return { bases: [`http://127.0.0.1:${PORT}`], pids: [anchor.child.pid!], inspectors: () => inspectorsIn(anchor.output()), output: anchor.output, stop: () => kill(anchor) };
   }
   const redis = target === 'meshmeet-redis' ? await startRedis(REDIS_PORT) : undefined;
   const servers = Array.from({ length: instances }, (_, i) => {
@@ -116,6 +127,7 @@ async function startTarget(target: Target, instances: number): Promise<RunningSe
       // relay would end that pair's loop. The limits are still checked on every message.
       MESSAGE_RATE_SCALE: '1000',
       ...(redis ? { REDIS_URL: redis.url } : {}),
+      ...(inspect ? { NODE_OPTIONS: INSPECT } : {}),
     }, target === 'meshmeet-baseline' ? requireBaseline() : undefined);
     return { base, server };
   });
@@ -123,6 +135,7 @@ async function startTarget(target: Target, instances: number): Promise<RunningSe
   return {
     bases: servers.map(({ base }) => base),
     pids: servers.map(({ server }) => server.child.pid!),
+    inspectors: () => servers.flatMap(({ server }) => inspectorsIn(server.output())),
     output: () => servers.map(({ server }) => server.output()).join(''),
     stop: async () => {
       await Promise.all(servers.map(({ server }) => kill(server)));
@@ -134,6 +147,32 @@ async function startTarget(target: Target, instances: number): Promise<RunningSe
 function requireBaseline(): string {
   if (!BASELINE_MAIN) throw new Error('meshmeet-baseline needs BASELINE_MAIN, the main file of an earlier build (see the top of this file)');
   return resolve(BASELINE_MAIN);
+}
+
+/** JavaScript heap in use right after a full GC, through the process's inspector (Chrome DevTools Protocol). */
+async function heapUsedAfterGc(inspector: string): Promise<number> {
+  const socket = new WebSocket(inspector);
+  await once(socket, 'open');
+  let lastId = 0;
+  const call = (method: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const id = ++lastId;
+      const onMessage = (data: WebSocket.RawData) => {
+        const message = JSON.parse(data.toString()) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
+        if (message.id !== id) return;
+        socket.off('message', onMessage);
+        if (message.error) reject(new Error(`${method}: ${message.error.message}`));
+        else resolve(message.result ?? {});
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ id, method }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    return (await call('Runtime.getHeapUsage')).usedSize as number;
+  } finally {
+    socket.close();
+  }
 }
 
 async function kill(started: Started): Promise<void> {
@@ -155,6 +194,8 @@ interface Measured extends LoadResult {
   foreignCores: number;
   /** Memory test: server RSS growth per connection, in bytes. */
   bytesPerConnection?: number;
+  /** Memory test: growth per connection of the heap in use after a full GC, in bytes. */
+  heapBytesPerConnection?: number;
   /** meshmeet: unhandled rejections the servers printed, and the publications they logged as failed. */
   unhandledRejections: number;
   publishFailureLogs: number;
@@ -166,7 +207,7 @@ const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 
 async function runOnce(target: Target, test: LoadTest): Promise<Measured | undefined> {
   if (test === 'fanout' && target === 'peerjs') return undefined;
   if (test === 'cross' && target !== 'meshmeet-redis') return undefined;
-  const server = await startTarget(target, test === 'cross' ? 2 : 1);
+  const server = await startTarget(target, test === 'cross' ? 2 : 1, test === 'memory');
   try {
     const cpuOfServers = () => server.pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
     const rssOfServers = () => server.pids.reduce((sum, pid) => sum + rssBytesOf(pid), 0);
@@ -176,7 +217,8 @@ async function runOnce(target: Target, test: LoadTest): Promise<Measured | undef
     let window = { server: 0, load: 0, machine: 0, at: 0 };
     let measured: Partial<Measured> = {};
     let bytesPerConnection: number | undefined;
-    let settled: { rss: number; clients: number } | undefined;
+    let heapBytesPerConnection: number | undefined;
+    let settled: { rss: number; heap: number; clients: number } | undefined;
     await new Promise<void>((resolve, reject) => {
       let buffered = '';
       load.stdout!.on('data', (chunk: Buffer) => {
@@ -195,10 +237,21 @@ async function runOnce(target: Target, test: LoadTest): Promise<Measured | undef
           if (line.event === 'connected' && test === 'memory') {
             const clients = (line as unknown as { clients: number }).clients;
             setTimeout(() => {
-              const rss = rssOfServers();
-              if (settled) bytesPerConnection = (rss - settled.rss) / (clients - settled.clients);
-              settled = { rss, clients };
-              load.stdin!.write('next\n');
+              // Both read after a full GC, at both points: a GC at the first point only would free there
+              // what the second point still holds, and bias the growth between them.
+              Promise.all(server.inspectors().map(heapUsedAfterGc))
+                .then((heaps) => {
+                  const heap = heaps.reduce((sum, used) => sum + used, 0);
+                  const rss = rssOfServers();
+                  if (heaps.length === 0) throw new Error(`${target}: no inspector to read the heap through`);
+                  if (settled) {
+                    bytesPerConnection = (rss - settled.rss) / (clients - settled.clients);
+                    heapBytesPerConnection = (heap - settled.heap) / (clients - settled.clients);
+                  }
+                  settled = { rss, heap, clients };
+                  load.stdin!.write('next\n');
+                })
+                .catch(reject);
             }, 5_000);
           }
           if (line.event === 'result') measured = { ...measured, ...line };
@@ -212,6 +265,7 @@ async function runOnce(target: Target, test: LoadTest): Promise<Measured | undef
       ...(measured as Measured),
       foreignCores: measured.foreignCores ?? 0,
       bytesPerConnection,
+      heapBytesPerConnection,
       unhandledRejections: count(output, /unhandled rejection/g),
       publishFailureLogs: count(output, /publications to the other instances failed/g),
     };
@@ -247,7 +301,10 @@ const FIGURES: Record<LoadTest, { name: string; of: (r: Measured) => number; for
   ],
   fanout: [{ name: 'fan-out (rooms of 8), CPU per delivery', of: (r) => (r.serverCpuSeconds / r.delivered) * 1e6, format: (n) => `${n.toFixed(0)} us`, higherIsBetter: false }],
   storm: [{ name: '5,000 connect + join, per second', of: (r) => r.perSecond ?? NaN, format: (n) => n.toFixed(0), higherIsBetter: true }],
-  memory: [{ name: 'memory per connection', of: (r) => r.bytesPerConnection ?? NaN, format: (n) => `${(n / 1024).toFixed(1)} KB`, higherIsBetter: false }],
+  memory: [
+    { name: 'memory per connection (RSS)', of: (r) => r.bytesPerConnection ?? NaN, format: (n) => `${(n / 1024).toFixed(1)} KB`, higherIsBetter: false },
+    { name: 'heap per connection, after a full GC', of: (r) => r.heapBytesPerConnection ?? NaN, format: (n) => `${(n / 1024).toFixed(2)} KB`, higherIsBetter: false },
+  ],
   cross: [
     { name: 'two instances, 2000 msg/s: p99', of: (r) => r.latencyMs?.p99 ?? NaN, format: (n) => `${n.toFixed(1)} ms`, higherIsBetter: false },
     { name: 'two instances: relays lost', of: (r) => r.lost, format: (n) => `${n}`, higherIsBetter: false },
