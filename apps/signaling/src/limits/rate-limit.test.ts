@@ -35,6 +35,16 @@ describe('ConnectionRateLimiter', () => {
     expect(limiter.check('description')).toBe('allow');
   });
 
+  it('gives every kind a bucket of its own', () => {
+    const one = { capacity: 1, refillPerSecond: 1 };
+    const kinds = Object.keys(DEFAULT_RATE_LIMITS.perKind) as (keyof RateLimits['perKind'])[];
+    const tight: RateLimits = { perKind: Object.fromEntries(kinds.map((kind) => [kind, one])) as RateLimits['perKind'], strikes: { capacity: 100, refillPerSecond: 1 } };
+    const limiter = new ConnectionRateLimiter(tight, () => 0);
+    // Each kind's single token is still there after every kind before it spent its own.
+    expect(kinds.map((kind) => limiter.check(kind))).toEqual(kinds.map(() => 'allow'));
+    expect(kinds.map((kind) => limiter.check(kind))).toEqual(kinds.map(() => 'limit'));
+  });
+
   it('disconnects a client that keeps going after being limited', () => {
     const limiter = new ConnectionRateLimiter(limits, () => 0);
     limiter.check('join');
