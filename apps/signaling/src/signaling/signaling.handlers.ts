@@ -109,7 +109,6 @@ export class SignalingHandlers {
     socket.onAny(this.dispatch);
   }
 
-
   /**
    * A request: validated (a client of another protocol version hears "reload", not "malformed"),
    * handled, and answered through its acknowledgement with the result or a typed error.

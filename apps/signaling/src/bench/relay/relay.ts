@@ -241,9 +241,9 @@ async function runOnce(target: Target, test: LoadTest): Promise<Measured | undef
               // what the second point still holds, and bias the growth between them.
               Promise.all(server.inspectors().map(heapUsedAfterGc))
                 .then((heaps) => {
+                  if (heaps.length === 0) throw new Error(`${target}: no inspector to read the heap through`);
                   const heap = heaps.reduce((sum, used) => sum + used, 0);
                   const rss = rssOfServers();
-                  if (heaps.length === 0) throw new Error(`${target}: no inspector to read the heap through`);
                   if (settled) {
                     bytesPerConnection = (rss - settled.rss) / (clients - settled.clients);
                     heapBytesPerConnection = (heap - settled.heap) / (clients - settled.clients);
