@@ -156,10 +156,18 @@ export class SignalingHandlers {
     const { participantId: from, roomId } = socket.data;
     if (from === undefined || roomId === undefined) return this.refuse(socket, event, 'not_in_room');
     if (to === from) return this.refuse(socket, event, 'unknown_participant');
-    const known = this.knownRooms.get(to);
-    if (known !== undefined && socket.data.relaysWaiting === undefined) {
-      if (known !== roomId) return this.refuse(socket, event, 'unknown_participant');
-      return this.deliver(from, roomId, relay);
+    if (socket.data.relaysWaiting === undefined) {
+      const holder = this.signaling.connectionHolding(to);
+      if (holder !== undefined) {
+        // Held here: the server's own record says which room it is in, nothing to look up or publish.
+        if (holder.data.roomId !== roomId) return this.refuse(socket, event, 'unknown_participant');
+        return this.send(holder, from, relay);
+      }
+      const known = this.knownRooms.get(to);
+      if (known !== undefined) {
+        if (known !== roomId) return this.refuse(socket, event, 'unknown_participant');
+        return this.send(this.channelOf(roomId, to), from, relay);
+      }
     }
     const waiting = (socket.data.relaysWaiting ??= { count: 0, last: Promise.resolve() });
     waiting.count += 1;
@@ -178,9 +186,27 @@ export class SignalingHandlers {
       });
   }
 
-  /** To the channel only `relay.to`'s connection in `roomId` joins, stamped with the sender the server knows. */
+  /**
+   * To `relay.to` in `roomId`, stamped with the sender the server knows: straight to its connection
+   * when this instance holds it (with Redis, nothing is published), else to its channel (published to
+   * every instance with Redis). A resume on another instance takes the participant from a connection
+   * here only once the eviction published by that instance arrives; until then relays still go to the
+   * old connection, as a publication would too. The eviction is published before the room hears of the
+   * resume, on the same Redis connection, so what a peer sends after `participant-resumed` reaches the
+   * new connection.
+   */
   private deliver(from: string, roomId: string, relay: Relay): void {
-    const target = this.requireServer().to(participantChannel(roomId, relay.to));
+    const holder = this.signaling.connectionHolding(relay.to);
+    if (holder !== undefined && holder.data.roomId === roomId) return this.send(holder, from, relay);
+    this.send(this.channelOf(roomId, relay.to), from, relay);
+  }
+
+  /** The channel only the connection holding `participantId` in `roomId` joins, on whichever instance. */
+  private channelOf(roomId: string, participantId: string) {
+    return this.requireServer().to(participantChannel(roomId, participantId));
+  }
+
+  private send(target: Pick<SignalingSocket, 'emit'>, from: string, relay: Relay): void {
     if ('description' in relay) {
       target.emit('description', { from, description: relay.description });
       this.metrics.relayedCounts.description += 1;

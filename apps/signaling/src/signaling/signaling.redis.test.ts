@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type JoinResponse } from '@meshmeet/protocol';
+import { createClient } from 'redis';
 import { io } from 'socket.io-client';
 import { LEASE_MS } from '../rooms/redis-room.store.js';
 import { clientOptions, listeningUrl, PRODUCTION_ENV, startRedis, startServer, type Started } from '../test-support/processes.js';
@@ -33,7 +34,7 @@ describe('several signaling instances sharing a real Redis', () => {
     const a = await SignalingHarness.start({ redisUrl: redis.url, redisPrefix, ...overrides });
     const b = await SignalingHarness.start({ redisUrl: redis.url, redisPrefix, ...overrides });
     instances.push(a, b);
-    return [a, b] as const;
+    return [a, b, redisPrefix] as const;
   }
 
   it('a listener stays receive-only across instances and through a resume', async () => {
@@ -80,6 +81,72 @@ describe('several signaling instances sharing a real Redis', () => {
     await bob.client.timeout(2_000).emitWithAck('leave', {});
     expect(await left).toEqual({ id: bob.joined.self.id });
     expect(await a.signaling.resources()).toMatchObject({ rooms: 2, participants: 2 });
+  });
+
+  it('a relay to a participant on the same instance goes straight to it: nothing is published to Redis', async () => {
+    const [a, b, prefix] = await pair();
+    // Watches what the adapter publishes for participant channels, as another instance would receive it.
+    const watcher = createClient({ url: redis.url });
+    await watcher.connect();
+    const published: string[] = [];
+    await watcher.pSubscribe(`${prefix}socket.io#/#participant:*`, (_message, channel) => published.push(channel.toString()), true);
+    try {
+      const ada = await a.participant('local', 'Ada');
+      const bob = await a.participant('local', 'Bob');
+      const cara = await b.participant('local', 'Cara');
+      const bobGot = record(bob.client, 'candidate');
+      for (let i = 0; i < 20; i += 1) ada.client.emit('candidate', { to: bob.joined.self.id, candidate: { candidate: `c${i}`, sdpMid: '0' } });
+      await expect.poll(() => bobGot.length).toBe(20);
+      expect(bobGot.map((relay) => relay.candidate.candidate)).toEqual(Array.from({ length: 20 }, (_, i) => `c${i}`));
+      expect(bobGot.every((relay) => relay.from === ada.joined.self.id)).toBe(true);
+      // One to the other instance is published, and the watcher sees it: it would have seen Bob's too.
+      const toCara = nextEvent(cara.client, 'description');
+      ada.client.emit('description', { to: cara.joined.self.id, description: offer });
+      expect((await toCara).from).toBe(ada.joined.self.id);
+      await expect.poll(() => published.length).toBe(1);
+      expect(published).toEqual([`${prefix}socket.io#/#participant:local:${cara.joined.self.id}#`]);
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  it('a resume on another instance: whatever a peer sends after hearing of it reaches the new connection, in order', async () => {
+    const [a, b] = await pair({ resumeGraceMs: 5_000 });
+    const ada = await a.participant('window', 'Ada');
+    // Bob's first connection stays open: a dead connection the server has not noticed yet, held on a.
+    const bob = await a.participant('window', 'Bob');
+    const bobId = bob.joined.self.id;
+    const oldClosed = new Promise<void>((resolve) => bob.client.once('disconnect', () => resolve()));
+    // Ada keeps sending to Bob, before, during and after his resume on b: relays local to a until then.
+    let sent = 0;
+    let sentBeforeResumeHeard: number | undefined;
+    ada.client.once('participant-resumed', () => (sentBeforeResumeHeard = sent));
+    const stream = setInterval(() => {
+      for (let burst = 0; burst < 4 && sent < 4_000; burst += 1) ada.client.emit('candidate', { to: bobId, candidate: { candidate: `c${sent++}`, sdpMid: '0' } });
+    }, 1);
+    try {
+      await sleep(100);
+      const again = await b.connect();
+      const newGot = record(again, 'candidate');
+      const response = await again.timeout(2_000).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token: bob.joined.resumeToken });
+      expect(response).toMatchObject({ ok: true, self: { id: bobId } });
+      await oldClosed;
+      await expect.poll(() => sentBeforeResumeHeard).toBeTypeOf('number');
+      await sleep(200);
+      clearInterval(stream);
+      const last = sent - 1;
+      await expect.poll(() => newGot.at(-1)?.candidate.candidate, { timeout: 5_000 }).toBe(`c${last}`);
+      const indices = newGot.map((relay) => Number(relay.candidate.candidate.slice(1)));
+      const first = sentBeforeResumeHeard!;
+      console.info(`resume across instances: ${sent} relays sent, the peer heard of the resume after ${first}; the new connection got ${indices.length}, from c${indices[0]}`);
+      expect(last - first).toBeGreaterThan(50);
+      // In order, and nothing sent after the peer heard of the resume is missing.
+      expect(indices).toEqual([...indices].sort((x, y) => x - y));
+      const afterHeard = indices.filter((index) => index >= first);
+      expect(afterHeard).toEqual(Array.from({ length: last - first + 1 }, (_, i) => first + i));
+    } finally {
+      clearInterval(stream);
+    }
   });
 
   it('keeps a raised hand in Redis, stamped once, seen across instances and by late joiners', async () => {

@@ -159,6 +159,15 @@ export class SignalingService {
       .catch((error: unknown) => this.logger.error({ err: error, socket: socket.id }, 'could not record a dropped connection'));
   }
 
+  /**
+   * The live connection on this instance that holds `participantId`, if any. A connection that was
+   * closed or has handed its participant over (a resume elsewhere evicts it) no longer counts.
+   */
+  connectionHolding(participantId: string): SignalingSocket | undefined {
+    const socket = this.heldHere.get(participantId);
+    return socket?.connected && socket.data.participantId === participantId ? socket : undefined;
+  }
+
   /** Graceful shutdown: tell every client to reconnect (to this server once back, or another instance). */
   notifyShutdown(reconnectAfterMs: number): void {
     if (!this.server) return;
