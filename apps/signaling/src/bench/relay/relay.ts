@@ -27,6 +27,7 @@
  * server somewhere inside this package (so it finds the same node_modules) and name its main file:
  *   git stash && pnpm build && cp -r dist .baseline && git stash pop && pnpm build
  *   BASELINE_MAIN=.baseline/main.js TARGETS=bare,meshmeet-baseline,meshmeet pnpm bench:relay
+ * (`meshmeet-redis-baseline` is the same build with Redis.)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -38,7 +39,7 @@ import type { LoadConfig, LoadResult, LoadTest } from './load.js';
 import type { Dialect } from './wire.js';
 import WebSocket from 'ws';
 
-type Target = 'bare' | 'zod' | 'peerjs' | 'meshmeet' | 'meshmeet-redis' | 'meshmeet-baseline';
+type Target = 'bare' | 'zod' | 'peerjs' | 'meshmeet' | 'meshmeet-redis' | 'meshmeet-baseline' | 'meshmeet-redis-baseline';
 
 const TARGETS = (process.env.TARGETS ?? 'bare,zod,peerjs,meshmeet,meshmeet-redis').split(',') as Target[];
 const TESTS = (process.env.TESTS ?? 'closed,open,fanout,storm,memory,cross').split(',') as LoadTest[];
@@ -110,7 +111,7 @@ async function startTarget(target: Target, instances: number, inspect: boolean):
     await waitForLine(anchor, /ready/);
     return { bases: [`http://127.0.0.1:${PORT}`], pids: [anchor.child.pid!], inspectors: () => inspectorsIn(anchor.output()), output: anchor.output, stop: () => kill(anchor) };
   }
-  const redis = target === 'meshmeet-redis' ? await startRedis(REDIS_PORT) : undefined;
+  const redis = target === 'meshmeet-redis' || target === 'meshmeet-redis-baseline' ? await startRedis(REDIS_PORT) : undefined;
   const servers = Array.from({ length: instances }, (_, i) => {
     const base = `http://127.0.0.1:${PORT + 2 * i}`;
     const server = startServer({
@@ -128,7 +129,7 @@ async function startTarget(target: Target, instances: number, inspect: boolean):
       MESSAGE_RATE_SCALE: '1000',
       ...(redis ? { REDIS_URL: redis.url } : {}),
       ...(inspect ? { NODE_OPTIONS: INSPECT } : {}),
-    }, target === 'meshmeet-baseline' ? requireBaseline() : undefined);
+    }, target === 'meshmeet-baseline' || target === 'meshmeet-redis-baseline' ? requireBaseline() : undefined);
     return { base, server };
   });
   await Promise.all(servers.map(({ server }) => listeningUrl(server)));
@@ -187,6 +188,7 @@ const DIALECT: Record<Target, Dialect> = {
   meshmeet: 'meshmeet',
   'meshmeet-redis': 'meshmeet',
   'meshmeet-baseline': 'meshmeet',
+  'meshmeet-redis-baseline': 'meshmeet',
 };
 
 interface Measured extends LoadResult {
@@ -206,7 +208,7 @@ const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 
 /** One run of one test against a fresh server; undefined when the target does not support the test. */
 async function runOnce(target: Target, test: LoadTest): Promise<Measured | undefined> {
   if (test === 'fanout' && target === 'peerjs') return undefined;
-  if (test === 'cross' && target !== 'meshmeet-redis') return undefined;
+  if (test === 'cross' && target !== 'meshmeet-redis' && target !== 'meshmeet-redis-baseline') return undefined;
   const server = await startTarget(target, test === 'cross' ? 2 : 1, test === 'memory');
   try {
     const cpuOfServers = () => server.pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
