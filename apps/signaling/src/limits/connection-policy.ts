@@ -29,6 +29,9 @@ export function isOriginAllowed(headers: IncomingMessage['headers'], allowed: Re
 
 type ProxyTrust = (address: string, hop: number) => boolean;
 
+/** Trusts no proxy (the default): the client is the socket's peer, whatever X-Forwarded-For says. */
+const trustNoProxy: ProxyTrust = () => false;
+
 /** One compiled trust function per configuration, so answers can be shared between its users. */
 const compiledTrust = new WeakMap<TrustedProxies, ProxyTrust>();
 
@@ -38,7 +41,7 @@ export function proxyTrust(trusted: TrustedProxies): ProxyTrust {
   if (trust === undefined) {
     if ('hops' in trusted) {
       const { hops } = trusted;
-      trust = (_address, hop) => hop < hops;
+      trust = hops === 0 ? trustNoProxy : (_address, hop) => hop < hops;
     } else {
       trust = proxyAddr.compile(trusted.addresses);
     }
@@ -52,6 +55,8 @@ const resolvedAddresses = new WeakMap<IncomingMessage, { trust: ProxyTrust; addr
 
 /** The client's address: the socket's peer, or what trusted proxies appended to X-Forwarded-For. */
 export function clientAddress(request: IncomingMessage, trust: ProxyTrust): string {
+  // What proxy-addr answers when no hop is trusted, without parsing X-Forwarded-For or remembering it.
+  if (trust === trustNoProxy) return request.socket.remoteAddress ?? 'unknown';
   const resolved = resolvedAddresses.get(request);
   if (resolved?.trust === trust) return resolved.address;
   const address = proxyAddr(request, trust) || 'unknown';
