@@ -241,6 +241,16 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     expect(await refusal(ada.client, 'description', { to: ada.joined.self.id, description: offer })).toMatchObject({ code: 'unknown_participant' });
   });
 
+  it('keeps only the address of the HTTP request that opened a connection, not its headers', async () => {
+    const client = await server.connect({ extraHeaders: { 'x-large-header': 'x'.repeat(4_000) } });
+    await server.join(client, 'room-a', 'Ada');
+    const [socket] = server.signaling['server']!.of('/').sockets.values();
+    expect(socket!.data.address).toBe('127.0.0.1');
+    expect((socket!.conn as unknown as { request: unknown }).request).toBeNull();
+    const { headers, query, url, time, address } = socket!.handshake;
+    expect({ headers, query, url, time, address }).toEqual({ headers: {}, query: {}, url: '', time: '', address: '127.0.0.1' });
+  });
+
   it('serves GET /healthz', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);

@@ -22,8 +22,9 @@ type Relay = ClientPayload<'description'> | ClientPayload<'candidate'>;
  * the connection lifecycle, but its per-message pipeline (an rxjs stream per event and connection,
  * pipes, filters) cost more than the work itself. The protocol schemas validate every message, the
  * sender is always the server's record of the connection, and a relay can only reach a participant
- * of the sender's room: it is delivered to the channel `participant:<room>:<id>`, which only the
- * connection holding that participant in that room joins.
+ * of the sender's room: it goes to the connection this instance holds for that participant in that
+ * room, or with several instances to the channel `participant:<room>:<id>`, which only the connection
+ * holding that participant in that room joins.
  *
  * join, resume and leave are requests: answered through their acknowledgement. Relays and state
  * changes (description, candidate, media-state, hand) are not acknowledged; a refusal comes back as a
@@ -166,7 +167,7 @@ export class SignalingHandlers {
       const known = this.knownRooms.get(to);
       if (known !== undefined) {
         if (known !== roomId) return this.refuse(socket, event, 'unknown_participant');
-        return this.send(this.channelOf(roomId, to), from, relay);
+        return this.sendElsewhere(roomId, from, relay);
       }
     }
     const waiting = (socket.data.relaysWaiting ??= { count: 0, last: Promise.resolve() });
@@ -198,12 +199,18 @@ export class SignalingHandlers {
   private deliver(from: string, roomId: string, relay: Relay): void {
     const holder = this.signaling.connectionHolding(relay.to);
     if (holder !== undefined && holder.data.roomId === roomId) return this.send(holder, from, relay);
-    this.send(this.channelOf(roomId, relay.to), from, relay);
+    this.sendElsewhere(roomId, from, relay);
   }
 
-  /** The channel only the connection holding `participantId` in `roomId` joins, on whichever instance. */
-  private channelOf(roomId: string, participantId: string) {
-    return this.requireServer().to(participantChannel(roomId, participantId));
+  /**
+   * To a participant of `roomId` this instance does not hold: through its channel, which only the
+   * connection holding it in that room joins, on whichever instance. Without other instances nobody
+   * holds it (its connection dropped and it waits for a resume) and the relay reaches nobody, as it
+   * would through the channel.
+   */
+  private sendElsewhere(roomId: string, from: string, relay: Relay): void {
+    if (!this.signaling.clustered) return;
+    this.send(this.requireServer().to(participantChannel(roomId, relay.to)), from, relay);
   }
 
   private send(target: Pick<SignalingSocket, 'emit'>, from: string, relay: Relay): void {

@@ -35,6 +35,35 @@ describe('session resume (real server, real socket.io clients)', () => {
     expect(left).toEqual([]);
   });
 
+  it('alone, keeps no socket.io room per participant: relays go to the connection held, none to someone waiting for a resume', async () => {
+    server = await SignalingHarness.start({ resumeGraceMs: 5_000 });
+    const namespace = server.signaling['server']!.of('/');
+    const ada = await server.participant('room', 'Ada');
+    const bob = await server.participant('room', 'Bob');
+    // Besides each connection's own room (its id), one room per call, nothing per participant.
+    expect([...namespace.adapter.rooms.keys()].filter((name) => !namespace.sockets.has(name))).toEqual(['room:room']);
+    const delivered = nextEvent(bob.client, 'description');
+    ada.client.emit('description', { to: bob.joined.self.id, description: offer });
+    expect((await delivered).from).toBe(ada.joined.self.id);
+
+    bob.client.disconnect();
+    await expect.poll(() => namespace.sockets.size).toBe(1);
+    const refused = record(ada.client, 'signal-error');
+    const again = await server.connect();
+    const received = record(again, 'description');
+    ada.client.emit('description', { to: bob.joined.self.id, description: { type: 'offer', sdp: 'v=0\r\nlost' } });
+    await sleep(100);
+    const response = await again.timeout(2_000).emitWithAck('resume', { protocol: PROTOCOL_VERSION, token: bob.joined.resumeToken });
+    expect(response.ok).toBe(true);
+    const later = nextEvent(again, 'description');
+    ada.client.emit('description', { to: bob.joined.self.id, description: offer });
+    expect(await later).toEqual({ from: ada.joined.self.id, description: offer });
+    // The one sent while Bob had no connection reached nobody, and was not refused (Bob is still in the room).
+    expect(received).toEqual([{ from: ada.joined.self.id, description: offer }]);
+    expect(refused).toEqual([]);
+    expect([...namespace.adapter.rooms.keys()].filter((name) => !namespace.sockets.has(name))).toEqual(['room:room']);
+  });
+
   it('a resume takes over from a connection the server still thinks is alive', async () => {
     server = await SignalingHarness.start({ resumeGraceMs: 5_000 });
     const ada = await server.participant('room', 'Ada');

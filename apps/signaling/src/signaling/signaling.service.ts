@@ -24,6 +24,10 @@ import { participantChannel, roomChannel, type SignalingServer, type SignalingSo
 import { replyWithError } from './error-reply.js';
 import { ConnectionRateLimiter } from '../limits/rate-limit.js';
 
+/** What every connection's handshake record keeps of the request's headers and query: nothing. */
+const NO_HEADERS = Object.freeze({});
+const NO_QUERY = Object.freeze({});
+
 @Injectable()
 export class SignalingService {
   private server?: SignalingServer;
@@ -36,6 +40,12 @@ export class SignalingService {
   private openConnections = 0;
   /** Removals started by an expiry rather than by a connection's own queue. */
   private readonly expiring = new Set<Promise<void>>();
+  /**
+   * Several instances share the rooms (through Redis): a participant may be held by another instance's
+   * connection, reached through its channel. Alone, every connection is in `heldHere` and the channel
+   * would be one more socket.io room per participant that nothing needs.
+   */
+  readonly clustered: boolean;
 
   /**
    * A packet that breaks socket.io's protocol closes the connection; socket.io reports it to the
@@ -53,6 +63,7 @@ export class SignalingService {
     redisShutdown: RedisShutdown,
   ) {
     this.trust = proxyTrust(config.trustProxy);
+    this.clustered = config.redisUrl !== undefined;
     this.onProtocolError = function onProtocolError(error) {
       logger.debug({ err: error, socket: this.id }, 'closed a connection that broke the socket.io protocol');
     };
@@ -82,6 +93,14 @@ export class SignalingService {
     // request go (engine.io would hold it, headers, parser and all, for the connection's lifetime).
     this.addressOf(socket);
     (socket.conn as { request: unknown }).request = null;
+    // Likewise socket.io's handshake record: it keeps the request's headers (a browser's are 0.5-1 KB),
+    // its URL and query, and a date string. Origin and address checks are done before this, and
+    // nothing reads them after; the address, time issued and `auth` stay.
+    const { handshake } = socket;
+    handshake.headers = NO_HEADERS;
+    handshake.query = NO_QUERY;
+    handshake.url = '';
+    handshake.time = '';
     socket.data.limiter = new ConnectionRateLimiter(this.config.rateLimits);
     socket.on('error', this.onProtocolError);
   }
@@ -259,7 +278,7 @@ export class SignalingService {
     socket.data.roomId = roomId;
     socket.data.receiveOnly = self.receiveOnly;
     this.heldHere.set(participantId, socket);
-    void socket.join([roomChannel(roomId), participantChannel(roomId, participantId)]);
+    void socket.join(this.clustered ? [roomChannel(roomId), participantChannel(roomId, participantId)] : roomChannel(roomId));
   }
 
   private release(socket: SignalingSocket, { leaveChannels }: { leaveChannels: boolean }): void {
@@ -271,7 +290,7 @@ export class SignalingService {
     if (!leaveChannels) return;
     if (roomId === undefined) return;
     void socket.leave(roomChannel(roomId));
-    if (participantId) void socket.leave(participantChannel(roomId, participantId));
+    if (participantId && this.clustered) void socket.leave(participantChannel(roomId, participantId));
   }
 
   /** Drops the connection that held a participant before a resume, on this instance or another. */
@@ -307,7 +326,8 @@ export class SignalingService {
       if (!left) return;
       const server = this.requireServer();
       // Nobody keeps listening as a participant that no longer exists.
-      server.in(participantChannel(left.roomId, participantId)).disconnectSockets(true);
+      if (this.clustered) server.in(participantChannel(left.roomId, participantId)).disconnectSockets(true);
+      else this.connectionHolding(participantId)?.disconnect(true);
       server.to(roomChannel(left.roomId)).emit('participant-left', { id: participantId });
     } catch (error) {
       this.logger.error({ err: error, participant: participantId }, 'could not remove a participant');
