@@ -81,20 +81,20 @@ export class ConnectionRateLimiter {
    * cost about 250 B more (its hash table), with thousands of connections held.
    */
   private readonly buckets: (TokenBucket | undefined)[] = new Array<TokenBucket | undefined>(KIND_SLOT.size);
-  private readonly strikes: TokenBucket;
+  /** Made full on the first refusal (until then it would have stayed full): most connections never get one. */
+  private strikes?: TokenBucket;
 
   constructor(
     private readonly limits: RateLimits,
     private readonly clock: () => number = Date.now,
-  ) {
-    this.strikes = new TokenBucket(limits.strikes, clock());
-  }
+  ) {}
 
   check(kind: RateLimitedKind): RateDecision {
     const now = this.clock();
     const slot = KIND_SLOT.get(kind)!;
     const bucket = (this.buckets[slot] ??= new TokenBucket(this.limits.perKind[kind], now));
     if (bucket.take(now)) return 'allow';
+    this.strikes ??= new TokenBucket(this.limits.strikes, now);
     return this.strikes.take(now) ? 'limit' : 'disconnect';
   }
 }
