@@ -1,6 +1,8 @@
 /**
  * The relay benchmark's anchors, each the least a server can do for the same job, started as their own
- * process: `node dist/bench/relay/anchor.js bare|zod|peerjs PORT`. Prints "ready" once listening.
+ * process: `node dist/bench/relay/anchor.js bare|zod|peerjs PORT [PING_INTERVAL_MS PING_TIMEOUT_MS]`.
+ * Prints "ready" once listening. The socket.io anchors ping as socket.io does by default (every 25 s,
+ * 20 s to answer) unless given a heartbeat: pings cost a server CPU whether messages flow or not.
  *
  * - bare: socket.io 4.8 (the version meshmeet runs) relaying `signal` to a socket id and `state` to the
  *   sender's room; no validation, no acks for relays.
@@ -12,8 +14,9 @@ import { PeerServer } from 'peer';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 
-const [kind, portText] = process.argv.slice(2);
+const [kind, portText, pingIntervalText, pingTimeoutText] = process.argv.slice(2);
 const port = Number(portText);
+const heartbeat = pingIntervalText && pingTimeoutText ? { pingInterval: Number(pingIntervalText), pingTimeout: Number(pingTimeoutText) } : {};
 
 const JoinSchema = z.strictObject({ room: z.string().min(1).max(64) });
 const CandidateSchema = z.strictObject({
@@ -30,7 +33,7 @@ const StateSchema = z.strictObject({ data: z.strictObject({ media: z.strictObjec
 
 function socketIoAnchor(validate: boolean): void {
   const http = createServer();
-  const io = new Server(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const io = new Server(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...heartbeat });
   const parse = <T>(schema: z.ZodType<T>, payload: unknown): T | undefined => {
     if (!validate) return payload as T;
     const result = schema.safeParse(payload);
@@ -63,6 +66,6 @@ if (kind === 'bare') socketIoAnchor(false);
 else if (kind === 'zod') socketIoAnchor(true);
 else if (kind === 'peerjs') PeerServer({ port, host: '127.0.0.1', path: '/', concurrent_limit: 100_000 }, () => console.log('ready'));
 else {
-  console.error('usage: anchor.js bare|zod|peerjs PORT');
+  console.error('usage: anchor.js bare|zod|peerjs PORT [PING_INTERVAL_MS PING_TIMEOUT_MS]');
   process.exit(2);
 }

@@ -24,6 +24,12 @@
  *   messages per second for CROSS_S seconds (60): relays lost, publications failed, unhandled rejections.
  * A run during which other processes used more than 0.25 core is discarded and made again (twice at most).
  *
+ * Heartbeat: meshmeet pings every connection every 10 s and drops it after 5 s without an answer (a
+ * vanished participant is noticed within 15 s); socket.io's default is 25 s + 20 s. With 1,000 clients
+ * that alone costs meshmeet about 20 ms of CPU per second with no message flowing, 6 us per delivery in
+ * the fan-out test. The anchors keep socket.io's default (the figures the issue started from);
+ * `ANCHOR_HEARTBEAT=meshmeet` gives them meshmeet's, for the same job on both sides.
+ *
  * To measure a change against the code before it in the same invocation, build the earlier commit's
  * server somewhere inside this package (so it finds the same node_modules) and name its main file:
  *   git stash && pnpm build && cp -r dist .baseline && git stash pop && pnpm build
@@ -36,6 +42,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listeningUrl, startProcess, startRedis, startServer, type Started } from '../../test-support/processes.js';
+import { loadConfig } from '../../config/config.schema.js';
 import type { LoadConfig, LoadResult, LoadTest } from './load.js';
 import type { Dialect } from './wire.js';
 import WebSocket from 'ws';
@@ -54,6 +61,8 @@ const REDIS_PORT = PORT + 1;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 const BASELINE_MAIN = process.env.BASELINE_MAIN;
+/** The socket.io anchors' ping interval and timeout: socket.io's defaults, or meshmeet's (`ANCHOR_HEARTBEAT=meshmeet`). */
+const ANCHOR_HEARTBEAT = process.env.ANCHOR_HEARTBEAT === 'meshmeet' ? meshmeetHeartbeat() : [];
 const ANCHOR = fileURLToPath(new URL('./anchor.js', import.meta.url));
 const LOAD = fileURLToPath(new URL('./load.js', import.meta.url));
 
@@ -111,7 +120,7 @@ const inspectorsIn = (output: string) => [...output.matchAll(/Debugger listening
 
 async function startTarget(target: Target, instances: number, inspect: boolean): Promise<RunningServer> {
   if (target === 'bare' || target === 'zod' || target === 'peerjs') {
-    const anchor = startProcess(process.execPath, [...(inspect ? [INSPECT] : []), ANCHOR, target, String(PORT)]);
+    const anchor = startProcess(process.execPath, [...(inspect ? [INSPECT] : []), ANCHOR, target, String(PORT), ...(target === 'peerjs' ? [] : ANCHOR_HEARTBEAT)]);
     await waitForLine(anchor, /ready/);
     return { bases: [`http://127.0.0.1:${PORT}`], pids: [anchor.child.pid!], inspectors: () => inspectorsIn(anchor.output()), output: anchor.output, stop: () => kill(anchor) };
   }
@@ -147,6 +156,12 @@ async function startTarget(target: Target, instances: number, inspect: boolean):
       await redis?.stop();
     },
   };
+}
+
+/** meshmeet's default heartbeat, from its own configuration schema. */
+function meshmeetHeartbeat(): string[] {
+  const { pingIntervalMs, pingTimeoutMs } = loadConfig({});
+  return [String(pingIntervalMs), String(pingTimeoutMs)];
 }
 
 function requireBaseline(): string {
@@ -327,6 +342,8 @@ const FIGURES: Record<LoadTest, { name: string; of: (r: Measured) => number; for
 
 async function main(): Promise<void> {
   console.log(`relay: targets ${TARGETS.join(', ')}; tests ${TESTS.join(', ')}; ${ROUNDS} rounds; window ${WINDOW_MS / 1_000} s after ${WARMUP_MS / 1_000} s warm-up`);
+  const anchorPings = ANCHOR_HEARTBEAT.length > 0 ? `every ${Number(ANCHOR_HEARTBEAT[0]) / 1_000} s, ${Number(ANCHOR_HEARTBEAT[1]) / 1_000} s to answer (meshmeet's)` : "socket.io's default (every 25 s, 20 s to answer)";
+  console.log(`socket.io anchors' heartbeat: ${anchorPings}`);
   const results = new Map<string, Measured[]>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const test of TESTS) {
