@@ -48,6 +48,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   redis?.publishes.reportTo((failures, error) =>
     logger.warn({ err: error, failures }, 'publications to the other instances failed: those relays and broadcasts were lost'),
   );
+  for (const [connection, watchdog] of Object.entries(redis?.watchdogs ?? {})) {
+    watchdog.reportTo(() => logger.warn({ connection }, 'Redis stopped answering: dropped the connection (what waited on it failed) and opening it again'));
+  }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, redis), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });

@@ -101,7 +101,7 @@ export class MetricsService {
   }
 
   /** Publications to the other instances through Redis: failed ones are relays or broadcasts lost. */
-  private publications({ publishes }: RedisConnections): void {
+  private publications({ publishes, watchdogs }: RedisConnections): void {
     let reported = 0;
     new Counter({
       name: 'meshmeet_redis_publish_failures_total',
@@ -110,6 +110,17 @@ export class MetricsService {
       collect() {
         this.inc(publishes.failed - reported);
         reported = publishes.failed;
+      },
+    });
+    let dropped = 0;
+    new Counter({
+      name: 'meshmeet_redis_unresponsive_drops_total',
+      help: 'Connections to Redis dropped and opened again because Redis stopped answering (what waited on them failed).',
+      registers: [this.registry],
+      collect() {
+        const now = watchdogs.command.dropped + watchdogs.pub.dropped;
+        this.inc(now - dropped);
+        dropped = now;
       },
     });
     new Gauge({

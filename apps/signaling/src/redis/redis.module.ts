@@ -1,11 +1,18 @@
 import { type DynamicModule, Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { createClient } from 'redis';
+import { RedisWatchdog } from './redis.watchdog.js';
 
 const socket = { reconnectStrategy: (retries: number) => Math.min(retries * 100, 2_000), connectTimeout: 2_000 };
 
+/**
+ * No timeout per command (the client's default arms a 5 s `AbortSignal.timeout` for each): a
+ * `RedisWatchdog` per connection bounds how long commands wait on a Redis that stopped answering.
+ */
+const commandOptions = { timeout: 0 };
+
 function createCommandClient(url: string) {
   // While Redis is unreachable, room commands fail at once (a join gets an error) instead of queueing.
-  return createClient({ url, disableOfflineQueue: true, socket });
+  return createClient({ url, disableOfflineQueue: true, socket, commandOptions });
 }
 
 export type RedisClient = ReturnType<typeof createCommandClient>;
@@ -80,6 +87,8 @@ export interface RedisConnections {
   pub: RedisClient;
   sub: RedisClient;
   publishes: PublishMonitor;
+  /** Bound how long commands and publications wait on a Redis that stopped answering. */
+  watchdogs: { command: RedisWatchdog; pub: RedisWatchdog };
 }
 
 export const REDIS = Symbol('REDIS');
@@ -87,20 +96,22 @@ export const REDIS = Symbol('REDIS');
 export async function connectRedis(url: string): Promise<RedisConnections> {
   const command = createCommandClient(url);
   // The adapter's publications wait for a reconnect rather than fail during a short Redis blip,
-  // bounded in number by PublishMonitor. The client's default 5 s command timeout is not used: it
-  // arms an AbortSignal timer per command.
-  const pub = createClient({ url, socket, commandOptions: { timeout: 0 } });
+  // bounded in number by PublishMonitor.
+  const pub = createClient({ url, socket, commandOptions });
+  // Subscriptions only, made at start: the client's timeout per command costs nothing there.
   const sub = createClient({ url, socket });
   // Errors surface as rejected commands and in /readyz; the clients reconnect by themselves.
   for (const client of [command, pub, sub]) client.on('error', () => {});
   const publishes = new PublishMonitor();
   publishes.wrap(pub);
   await Promise.all([command.connect(), pub.connect(), sub.connect()]);
-  return { command, pub, sub, publishes };
+  return { command, pub, sub, publishes, watchdogs: { command: new RedisWatchdog(command), pub: new RedisWatchdog(pub) } };
 }
 
 /** Closes gracefully, or at once when Redis does not answer within a second. */
 export async function disconnectRedis(connections: RedisConnections): Promise<void> {
+  connections.watchdogs.command.stop();
+  connections.watchdogs.pub.stop();
   await Promise.allSettled(
     [connections.command, connections.pub, connections.sub].map((client) =>
       Promise.race([client.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]).finally(() => {

@@ -49,7 +49,7 @@ export async function listeningUrl(server: Started): Promise<string> {
 }
 
 /** A throwaway redis-server on a loopback port (Debian's redis-server; installed by `npm test`). */
-export async function startRedis(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startRedis(port: number): Promise<{ url: string; stop: () => Promise<void>; freeze: () => void; thaw: () => void }> {
   const redis = startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   const deadline = Date.now() + 10_000;
   while (!/Ready to accept connections/.test(redis.output())) {
@@ -58,7 +58,11 @@ export async function startRedis(port: number): Promise<{ url: string; stop: () 
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    // A wedged Redis: the process stops, its connections stay open and answer nothing.
+    freeze: () => redis.child.kill('SIGSTOP'),
+    thaw: () => redis.child.kill('SIGCONT'),
     stop: async () => {
+      redis.child.kill('SIGCONT');
       redis.child.kill('SIGKILL');
       await redis.exited;
     },
