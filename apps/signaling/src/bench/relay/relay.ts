@@ -15,8 +15,8 @@
  * - fanout: rooms of 8, 500 state changes per second, each delivered to 7: server CPU per delivery;
  * - storm: 5,000 connect + join, 100 at a time: per second;
  * - memory: server growth per connection from 1,000 to 3,000 clients in pairs, each read after 7 s of
- *   settling (longer than the 5 s timer the Redis client arms per command: not memory held per
- *   connection) and two full GCs with a pause for finalizers between them (asked through the inspector, which only this test turns on; what a server
+ *   settling (longer than the 5 s timer a Redis client arms per command by default, which builds
+ *   before 2026-11-23 did: not memory held per connection) and two full GCs with a pause for finalizers between them (asked through the inspector, which only this test turns on; what a server
  *   allocated before its first thousand connections does not count): RSS, and the JavaScript heap in
  *   use. RSS is what the machine pays but moves in steps of whole heap pages and semi-spaces (about
  *   +-10 % between runs); the heap is what the server's objects hold;
