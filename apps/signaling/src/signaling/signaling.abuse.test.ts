@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type JoinResponse } from '@meshmeet/protocol';
 import { MetricsServer } from '../metrics/metrics.server.js';
@@ -49,6 +50,45 @@ describe('abuse from one address (real server, real sockets)', () => {
       // Someone else behind the same proxy is a different address.
       await expect(server.connect({ extraHeaders: { 'x-forwarded-for': '203.0.113.10' } })).resolves.toBeTruthy();
     });
+  });
+
+  it('an empty or repeated `sid` in the handshake URL does not escape the per-address connection limit', async () => {
+    server = await SignalingHarness.start({ maxConnectionsPerIp: 3 });
+    const origin = { origin: server.url };
+    // engine.io opens a new session when the last `sid` of the query is empty: these are all handshakes.
+    const queries = ['&sid=', '&sid', '&sid=taken&sid=', '&sid=&sid='];
+    const upgrade = (query: string) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(`${server!.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket${query}`, { headers: origin });
+        socket.once('open', () => resolve(101));
+        socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        socket.once('error', () => resolve(0));
+      });
+    const upgrades: number[] = [];
+    for (const query of [...queries, '']) upgrades.push(await upgrade(query));
+    // engine.io answers every refused upgrade with 400.
+    expect(upgrades).toEqual([101, 101, 101, 400, 400]);
+    const polling = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => fetch(`${server!.url}/socket.io/?EIO=4&transport=polling${queries[i % queries.length]}`, { headers: origin })),
+    );
+    expect(polling.map((response) => response.status)).toEqual(Array<number>(40).fill(403));
+    expect(server.signaling['server']!.engine.clientsCount).toBe(3);
+  });
+
+  it('concurrent handshakes from one address open exactly as many sessions as its limit', async () => {
+    server = await SignalingHarness.start({ maxConnectionsPerIp: 3 });
+    const polling = await Promise.all(Array.from({ length: 40 }, () => fetch(`${server!.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: server!.url } })));
+    const statuses = polling.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 403)).toHaveLength(37);
+    expect(server.signaling['server']!.engine.clientsCount).toBe(3);
+  });
+
+  it('an address at its limit still upgrades its open sessions from polling to WebSocket', async () => {
+    server = await SignalingHarness.start({ maxConnectionsPerIp: 3 });
+    const clients = await Promise.all(Array.from({ length: 3 }, () => server!.connect({ transports: ['polling', 'websocket'] })));
+    await expect.poll(() => clients.map((client) => client.io.engine.transport.name)).toEqual(['websocket', 'websocket', 'websocket']);
+    await expect(server.connect({ transports: ['polling', 'websocket'] })).rejects.toThrow();
   });
 
   it('concurrent passcode guesses are counted before hashing: 40 at once, 5 checked', async () => {

@@ -129,10 +129,12 @@ export class SignalingIoAdapter extends IoAdapter {
       void this.logRefusal({ origin: request.headers.origin?.slice(0, 200) ?? null }, 'refused a connection from a foreign or missing origin');
       return ['origin not allowed', false];
     }
-    // engine.io calls allowRequest for the handshake and again for each polling request and upgrade
-    // of an existing session; only new sessions count against the limit.
-    const isNewSession = !new URL(request.url ?? '/', 'http://x').searchParams.has('sid');
-    if (isNewSession && !this.connections.hasRoom(clientAddress(request, this.trust))) {
+    // engine.io asks only for a request that opens a session (`Server.verify`: no `sid`, as engine.io
+    // reads its query, where the last `sid` wins and an empty one counts as none); polling requests and
+    // upgrades of an open session never come here. Deciding "new session" from the URL here instead let
+    // `&sid=` through without a limit. Nothing but microtasks runs between this check and the engine's
+    // `connection` event that counts the session (`track`), so concurrent handshakes cannot overshoot.
+    if (!this.connections.hasRoom(clientAddress(request, this.trust))) {
       this.metrics.disconnectedForAbuse.inc({ reason: 'per_ip_limit' });
       void this.logRefusal({}, 'refused a connection over the per-address limit');
       return ['too many connections', false];
