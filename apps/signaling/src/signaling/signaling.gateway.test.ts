@@ -251,6 +251,15 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     expect({ headers, query, url, time, address }).toEqual({ headers: {}, query: {}, url: '', time: '', address: '127.0.0.1' });
   });
 
+  it('gives every engine.io session an unguessable id of 120 random bits, URL-safe', async () => {
+    const clients = await Promise.all(Array.from({ length: 40 }, () => server.connect({ transports: ['polling', 'websocket'] })));
+    const ids = clients.map((client) => client.io.engine.id);
+    expect(new Set(ids).size).toBe(clients.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    // Long-polling and the upgrade find the session by that id.
+    await expect.poll(() => clients.every((client) => client.io.engine.transport.name === 'websocket')).toBe(true);
+  });
+
   it('serves GET /healthz', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);

@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { allowedOrigins, clientAddress, ConnectionCounter, isOriginAllowed, proxyTrust } from '../limits/connection-policy.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import type { RedisConnections } from '../redis/redis.module.js';
+import { randomBase64Url } from '../common/random.js';
 import { signalingParser } from './signaling.parser.js';
 
 /** The parts of an engine.io socket the outbound bound needs. */
@@ -77,6 +78,8 @@ export class SignalingIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, merged as ServerOptions) as Server;
     // Several instances: broadcasts and per-participant deliveries go through Redis pub/sub.
     if (this.redis) server.adapter(createAdapter(this.redis.pub, this.redis.sub, { key: `${this.config.redisPrefix}socket.io` }));
+    // engine.io's own session ids allocate two buffers per id (4 us); the same 120 random bits from a pool.
+    server.engine.generateId = () => randomBase64Url(15);
     server.engine.on('connection', (rawSocket: EngineSocket) => this.track(rawSocket));
     this.io = server;
     return server;
