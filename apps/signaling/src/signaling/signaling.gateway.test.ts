@@ -133,6 +133,31 @@ describe('signaling gateway (real server, real socket.io client)', () => {
     expect(received).toEqual(['description', ...Array.from({ length: 30 }, (_, i) => String(i))]);
   });
 
+  it('relays in order to a participant on long-polling and to one whose connection upgrades from it to WebSocket', async () => {
+    const ada = await server.participant('transports', 'Ada');
+    const joinOver = async (name: string, transports: ('polling' | 'websocket')[]) => {
+      const client = await server.connect({ transports });
+      const joined = await server.join(client, 'transports', name);
+      if (!joined.ok) throw new Error(joined.error.code);
+      return { client, id: joined.self.id };
+    };
+    const polling = await joinOver('Pat', ['polling']);
+    const upgrading = await joinOver('Uma', ['polling', 'websocket']);
+    const received = new Map<string, string[]>();
+    for (const { client, id } of [polling, upgrading]) {
+      received.set(id, []);
+      client.on('description', ({ from }) => received.get(id)!.push(`description from ${from}`));
+      client.on('candidate', ({ candidate: c }) => received.get(id)!.push(c.candidate.split(' ').at(-1)!));
+    }
+    for (const { id } of [polling, upgrading]) {
+      ada.client.emit('description', { to: id, description: offer });
+      for (let i = 0; i < 40; i++) ada.client.emit('candidate', { to: id, candidate: { ...candidate, candidate: `${candidate.candidate} ${i}` } });
+    }
+    const expected = [`description from ${ada.joined.self.id}`, ...Array.from({ length: 40 }, (_, i) => String(i))];
+    await expect.poll(() => [...received.values()], { timeout: 5_000 }).toEqual([expected, expected]);
+    expect(polling.client.io.engine.transport.name).toBe('polling');
+  });
+
   it('refuses a forged sender field and delivers nothing', async () => {
     const ada = await server.participant('room-a', 'Ada');
     const bob = await server.participant('room-a', 'Bob');
