@@ -135,21 +135,15 @@ describe('signaling gateway (real server, real socket.io client)', () => {
 
   it('relays in order to a participant on long-polling and to one whose connection upgrades from it to WebSocket', async () => {
     const ada = await server.participant('transports', 'Ada');
-    const joinOver = async (name: string, transports: ('polling' | 'websocket')[]) => {
-      const client = await server.connect({ transports });
-      const joined = await server.join(client, 'transports', name);
-      if (!joined.ok) throw new Error(joined.error.code);
-      return { client, id: joined.self.id };
-    };
-    const polling = await joinOver('Pat', ['polling']);
-    const upgrading = await joinOver('Uma', ['polling', 'websocket']);
+    const polling = await server.participant('transports', 'Pat', { transports: ['polling'] });
+    const upgrading = await server.participant('transports', 'Uma', { transports: ['polling', 'websocket'] });
     const received = new Map<string, string[]>();
-    for (const { client, id } of [polling, upgrading]) {
+    for (const { client, joined: { self: { id } } } of [polling, upgrading]) {
       received.set(id, []);
       client.on('description', ({ from }) => received.get(id)!.push(`description from ${from}`));
       client.on('candidate', ({ candidate: c }) => received.get(id)!.push(c.candidate.split(' ').at(-1)!));
     }
-    for (const { id } of [polling, upgrading]) {
+    for (const { joined: { self: { id } } } of [polling, upgrading]) {
       ada.client.emit('description', { to: id, description: offer });
       for (let i = 0; i < 40; i++) ada.client.emit('candidate', { to: id, candidate: { ...candidate, candidate: `${candidate.candidate} ${i}` } });
     }

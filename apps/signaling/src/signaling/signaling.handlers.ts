@@ -6,7 +6,7 @@ import {
   type ClientPayload,
   type ClientRequestName,
   type ErrorCode,
-  type ServerToClientEvents,
+  type ServerPayload,
 } from '@meshmeet/protocol';
 import { PacketType } from 'socket.io-parser';
 import type { Logger } from 'pino';
@@ -22,9 +22,12 @@ import { SignalingService } from './signaling.service.js';
 const MAX_KNOWN_PARTICIPANTS = 50_000;
 
 type Listener = (this: SignalingSocket, payload: unknown, ack?: unknown) => void;
-/** Adapter broadcast options of a relay to a connection held here (see `emitTo`). */
+/** socket.io adapter broadcast flags (socket.io-adapter's `BroadcastFlags`, reached through socket.io's own types). */
+type BroadcastFlags = NonNullable<Parameters<SignalingServer['sockets']['adapter']['broadcast']>[1]['flags']>;
+/** Adapter broadcast options of a relay (see `send`). */
 const NOBODY = new Set<string>(); // never changed: adapters only read it
-const ONLY_HERE = { local: true } as const;
+const ONLY_HERE: BroadcastFlags = { local: true };
+const THROUGH_EVERY_INSTANCE: BroadcastFlags = {};
 type RelayEvent = 'description' | 'candidate';
 /** A validated relay as its sender wrote it. */
 type Relay = ClientPayload<'description'> | ClientPayload<'candidate'>;
@@ -174,7 +177,7 @@ export class SignalingHandlers {
       if (holder !== undefined) {
         // Held here: the server's own record says which room it is in, nothing to look up or publish.
         if (holder.data.roomId !== roomId) return this.refuse(socket, event, 'unknown_participant');
-        return this.send(holder, from, relay);
+        return this.send(holder.id, ONLY_HERE, from, relay);
       }
       const known = this.knownRooms.get(to);
       if (known !== undefined) {
@@ -210,7 +213,7 @@ export class SignalingHandlers {
    */
   private deliver(from: string, roomId: string, relay: Relay): void {
     const holder = this.signaling.connectionHolding(relay.to);
-    if (holder !== undefined && holder.data.roomId === roomId) return this.send(holder, from, relay);
+    if (holder !== undefined && holder.data.roomId === roomId) return this.send(holder.id, ONLY_HERE, from, relay);
     this.sendElsewhere(roomId, from, relay);
   }
 
@@ -222,38 +225,28 @@ export class SignalingHandlers {
    */
   private sendElsewhere(roomId: string, from: string, relay: Relay): void {
     if (!this.signaling.clustered) return;
-    this.send(this.requireServer().to(participantChannel(roomId, relay.to)), from, relay);
-  }
-
-  private send(target: SignalingSocket | ReturnType<SignalingServer['to']>, from: string, relay: Relay): void {
-    if ('description' in relay) {
-      this.emitTo(target, 'description', { from, description: relay.description });
-      this.metrics.relayedCounts.description += 1;
-    } else {
-      this.emitTo(target, 'candidate', { from, candidate: relay.candidate });
-      this.metrics.relayedCounts.candidate += 1;
-    }
+    this.send(participantChannel(roomId, relay.to), THROUGH_EVERY_INSTANCE, from, relay);
   }
 
   /**
-   * A connection held here gets the relay through its namespace's adapter, addressed to the socket's own
-   * room and kept on this instance (`local`): the adapter encodes the packet and builds its WebSocket frame
-   * once (socket.io-adapter's `wsPreEncodedFrame`), which `socket.emit` does not. With `socket.emit`,
-   * engine.io prefixes the text, ws measures and frames it, and the kernel write converts a JavaScript
-   * string (Node's `writevGeneric` with mixed chunks): about 6 us per relay in a closed-loop profile, against
-   * 2 us to make the frame once. A channel (another instance's participant) goes through the broadcast
-   * operator as before.
+   * Through the adapter, to one socket.io room: a connection held here is addressed by its socket's own
+   * room and kept on this instance (`local`: nothing published), a participant held elsewhere by its
+   * channel. The adapter encodes the packet and builds its WebSocket frame once (socket.io-adapter's
+   * `wsPreEncodedFrame`), which `socket.emit` does not: there engine.io prefixes the text, ws measures and
+   * frames it, and the kernel write converts a JavaScript string (Node's `writevGeneric` with mixed
+   * chunks), about 6 us per relay in a closed-loop profile against 2 us to make the frame once. This is
+   * what socket.io's broadcast operator does for `server.to(room).emit`, without making one per relay.
    */
-  private emitTo<E extends 'description' | 'candidate'>(
-    target: SignalingSocket | ReturnType<SignalingServer['to']>,
-    event: E,
-    payload: Parameters<ServerToClientEvents[E]>[0],
-  ): void {
-    if (!('nsp' in target)) {
-      target.emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
-      return;
+  private send(room: string, flags: BroadcastFlags, from: string, relay: Relay): void {
+    let data: [event: 'description', payload: ServerPayload<'description'>] | [event: 'candidate', payload: ServerPayload<'candidate'>];
+    if ('description' in relay) {
+      data = ['description', { from, description: relay.description }];
+      this.metrics.relayedCounts.description += 1;
+    } else {
+      data = ['candidate', { from, candidate: relay.candidate }];
+      this.metrics.relayedCounts.candidate += 1;
     }
-    target.nsp.adapter.broadcast({ type: PacketType.EVENT, data: [event, payload] }, { rooms: new Set([target.id]), except: NOBODY, flags: ONLY_HERE });
+    this.requireServer().sockets.adapter.broadcast({ type: PacketType.EVENT, data }, { rooms: new Set([room]), except: NOBODY, flags });
   }
 
   private async lookUpRoom(participantId: string): Promise<string | undefined> {

@@ -92,8 +92,8 @@ export class SignalingHarness {
   }
 
   /** Connects and joins, failing the test if the join is refused. */
-  async participant(roomId: string, name = 'Tester'): Promise<{ client: TestClient; joined: JoinResult }> {
-    const client = await this.connect();
+  async participant(roomId: string, name = 'Tester', options: Partial<ManagerOptions & SocketOptions> = {}): Promise<{ client: TestClient; joined: JoinResult }> {
+    const client = await this.connect(options);
     const response: JoinResponse = await this.join(client, roomId, name);
     if (!response.ok) throw new Error(`join refused: ${response.error.code}`);
     return { client, joined: response };
