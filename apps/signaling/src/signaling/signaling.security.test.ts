@@ -409,6 +409,13 @@ describe('signaling security (real server, real socket.io clients)', () => {
       expect(text).toMatch(/meshmeet_join_duration_seconds_count 2/);
       expect(text).toMatch(/meshmeet_room_size_participants_bucket\{le="2"\} 2/);
       expect(text).toContain('meshmeet_rate_limit_hits_total');
+      // The event-loop delay histogram samples every 100 ms (prom-client's default is 10 ms, a timer that
+      // cost an idle server 7 ms of CPU a second): its first samples show within a few.
+      const loopDelayMin = async () => {
+        const metrics = await (await fetch(`${server!.url}/metrics`)).text();
+        return Number(/^meshmeet_nodejs_eventloop_lag_min_seconds (\S+)$/m.exec(metrics)?.[1]);
+      };
+      await expect.poll(loopDelayMin, { timeout: 2_000, interval: 100 }).toBeLessThan(5);
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       const health = await fetch(`${server.url}/healthz`);
       expect(health.headers.get('content-security-policy')).toContain("default-src 'self'");

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { connectEndpoint, type Dialect, type Endpoint, type Relayed } from './wire.js';
 
-export type LoadTest = 'closed' | 'open' | 'fanout' | 'storm' | 'memory' | 'cross';
+export type LoadTest = 'closed' | 'open' | 'fanout' | 'storm' | 'memory' | 'cross' | 'idle';
 
 export interface LoadConfig {
   test: LoadTest;
@@ -199,6 +199,17 @@ async function fanOut(config: LoadConfig): Promise<LoadResult> {
 }
 
 /**
+ * Clients in pairs, connected and joined, sending nothing but their answers to the server's pings: what
+ * holding them costs the server between calls' bursts of signaling (its heartbeat, timers, housekeeping).
+ */
+async function idle(config: LoadConfig): Promise<LoadResult> {
+  const endpoints = await connectAll(config, pairRoom);
+  emit({ event: 'connected' });
+  const seconds = await measureWindow(config, { start: () => {}, end: () => {} });
+  return { delivered: 0, seconds, refusals: closeAll(endpoints), lost: 0 };
+}
+
+/**
  * As many connect + join as the server takes, `concurrency` at a time, on a fresh server process; then,
  * once those have closed, as many again: the first storm also pays for compiling the server's code
  * (V8 optimises a function only after many calls), the second shows the server as it runs for hours.
@@ -240,7 +251,7 @@ async function memory(config: LoadConfig): Promise<LoadResult> {
   return { delivered: 0, seconds: 0, refusals: closeAll(endpoints), lost: 0 };
 }
 
-const TESTS: Record<LoadTest, (config: LoadConfig) => Promise<LoadResult>> = { closed: closedLoop, open: openLoop, fanout: fanOut, storm, memory, cross: openLoop };
+const TESTS: Record<LoadTest, (config: LoadConfig) => Promise<LoadResult>> = { closed: closedLoop, open: openLoop, fanout: fanOut, storm, memory, cross: openLoop, idle };
 
 const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig;
 // The whole run is bounded: a stuck server ends the generator rather than the benchmark hanging.

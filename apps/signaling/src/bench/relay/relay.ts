@@ -21,14 +21,19 @@
  *   allocated before its first thousand connections does not count): RSS, and the JavaScript heap in
  *   use. RSS is what the machine pays but moves in steps of whole heap pages and semi-spaces (about
  *   +-10 % between runs); the heap is what the server's objects hold;
+ * - idle: 1,000 clients in pairs, connected and joined, silent but for their pongs, measured after
+ *   IDLE_WARMUP_S (40) seconds: server CPU per second, what holding connections costs between calls'
+ *   signaling. Not sooner: about 30 s after a burst of connections V8's memory reducer runs a full
+ *   collection of the whole heap (100 ms of CPU for meshmeet with 1,000 clients, in a CPU profile);
  * - cross (meshmeet-redis only): two instances sharing one Redis, every pair split across them, 2,000
  *   messages per second for CROSS_S seconds (60): relays lost, publications failed, unhandled rejections.
  * A run during which other processes used more than 0.25 core is discarded and made again (twice at most).
  *
  * Heartbeat: meshmeet pings every connection every 10 s and drops it after 5 s without an answer (a
  * vanished participant is noticed within 15 s); socket.io's default is 25 s + 20 s. With 1,000 clients
- * that alone costs meshmeet about 20 ms of CPU per second with no message flowing, 6 us per delivery in
- * the fan-out test. The anchors keep socket.io's default (the figures the issue started from);
+ * that is 100 pings a second instead of 40, about 100 us of server CPU each on this machine (the idle
+ * test: 13 ms per second for meshmeet, 12 ms for bare socket.io at its default heartbeat), about 2 us per
+ * delivery in the fan-out test. The anchors keep socket.io's default (the figures the issue started from);
  * `ANCHOR_HEARTBEAT=meshmeet` gives them meshmeet's, for the same job on both sides.
  *
  * To measure a change against the code before it in the same invocation, build the earlier commit's
@@ -51,11 +56,12 @@ import WebSocket from 'ws';
 type Target = 'bare' | 'zod' | 'peerjs' | 'meshmeet' | 'meshmeet-redis' | 'meshmeet-baseline' | 'meshmeet-redis-baseline';
 
 const TARGETS = (process.env.TARGETS ?? 'bare,zod,peerjs,meshmeet,meshmeet-redis').split(',') as Target[];
-const TESTS = (process.env.TESTS ?? 'closed,open,fanout,storm,memory,cross').split(',') as LoadTest[];
+const TESTS = (process.env.TESTS ?? 'closed,open,fanout,storm,memory,idle,cross').split(',') as LoadTest[];
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const WINDOW_MS = Number(process.env.WINDOW_S ?? 10) * 1_000;
 const WARMUP_MS = Number(process.env.WARMUP_S ?? 3) * 1_000;
 const CROSS_MS = Number(process.env.CROSS_S ?? 60) * 1_000;
+const IDLE_WARMUP_MS = Number(process.env.IDLE_WARMUP_S ?? 40) * 1_000;
 const MAX_FOREIGN_CORES = 0.25;
 const PORT = Number(process.env.BENCH_PORT ?? 3290);
 const REDIS_PORT = PORT + 1;
@@ -74,6 +80,7 @@ const TEST_SHAPE: Record<LoadTest, Pick<LoadConfig, 'clients' | 'rate' | 'roomSi
   storm: { clients: 5_000, rate: 0, roomSize: 2, concurrency: 100 },
   memory: { clients: 3_000, rate: 0, roomSize: 2, concurrency: 50 },
   cross: { clients: 1_000, rate: 2_000, roomSize: 2, concurrency: 50 },
+  idle: { clients: 1_000, rate: 0, roomSize: 2, concurrency: 50 },
 };
 
 function cpuSecondsOf(pid: number): number {
@@ -252,7 +259,8 @@ async function runOnce(target: Target, test: LoadTest): Promise<Measured | undef
     const cpuOfServers = () => server.pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
     const rssOfServers = () => server.pids.reduce((sum, pid) => sum + rssBytesOf(pid), 0);
     const windowMs = test === 'cross' ? CROSS_MS : WINDOW_MS;
-    const config: LoadConfig = { test, dialect: DIALECT[target], bases: server.bases, warmupMs: WARMUP_MS, windowMs, ...TEST_SHAPE[test] };
+    const warmupMs = test === 'idle' ? IDLE_WARMUP_MS : WARMUP_MS;
+    const config: LoadConfig = { test, dialect: DIALECT[target], bases: server.bases, warmupMs, windowMs, ...TEST_SHAPE[test] };
     const load = spawn(process.execPath, [LOAD, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
     let window = { server: 0, load: 0, machine: 0, at: 0 };
     let measured: Partial<Measured> = {};
@@ -353,6 +361,7 @@ const FIGURES: Record<LoadTest, { name: string; of: (r: Measured) => number; for
     { name: 'memory per connection (RSS)', of: (r) => r.bytesPerConnection ?? NaN, format: (n) => `${(n / 1024).toFixed(1)} KB`, higherIsBetter: false },
     { name: 'heap per connection, after a full GC', of: (r) => r.heapBytesPerConnection ?? NaN, format: (n) => `${(n / 1024).toFixed(2)} KB`, higherIsBetter: false },
   ],
+  idle: [{ name: '1,000 idle connections, server CPU per second', of: (r) => (r.serverCpuSeconds / r.seconds) * 1e3, format: (n) => `${n.toFixed(1)} ms`, higherIsBetter: false }],
   cross: [
     { name: 'two instances, 2000 msg/s: p99', of: (r) => r.latencyMs?.p99 ?? NaN, format: (n) => `${n.toFixed(1)} ms`, higherIsBetter: false },
     { name: 'two instances: relays lost', of: (r) => r.lost, format: (n) => `${n}`, higherIsBetter: false },
