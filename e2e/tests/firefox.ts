@@ -25,18 +25,19 @@ export async function launchFirefox(): Promise<Browser> {
       'media.autoplay.default': 0,
     },
   });
-  await stripContentSecurityPolicyOnFirefoxEsr(browser);
+  stripContentSecurityPolicyOnFirefoxEsr(browser);
   return browser as unknown as Browser;
 }
 
 /**
  * Firefox ESR 140 applies a page's Content-Security-Policy to scripts run through WebDriver BiDi, so
  * Playwright's injected script cannot evaluate anything on meshmeet's pages (`EvalError: call to eval()
- * blocked by CSP`; see https://github.com/w3c/webdriver-bidi/issues/1024). Its contexts receive meshmeet's
- * documents without that one header. The policy itself is checked by the signaling server's security
- * tests and enforced in every Chromium page of the suite.
+ * blocked by CSP`; see https://github.com/w3c/webdriver-bidi/issues/1024). Each of its contexts receives
+ * the first document it loads without that one header. The policy itself is checked by the signaling
+ * server's security tests and enforced in every Chromium page of the suite. Later Firefox releases, which
+ * Playwright 1.64 drives unpatched, are left alone.
  */
-async function stripContentSecurityPolicyOnFirefoxEsr(browser: FirefoxBrowser): Promise<void> {
+function stripContentSecurityPolicyOnFirefoxEsr(browser: FirefoxBrowser): void {
   if (Number(browser.version().split('.')[0]) > 140) return;
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (options) => {
