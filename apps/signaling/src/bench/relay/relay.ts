@@ -36,6 +36,11 @@
  * delivery in the fan-out test. The anchors keep socket.io's default (the figures the issue started from);
  * `ANCHOR_HEARTBEAT=meshmeet` gives them meshmeet's, for the same job on both sides.
  *
+ * Where the CPU goes: `PROFILE=10` profiles every server over each measured window through its inspector
+ * (sampling every 100 us) and prints its 10 costliest functions by self time per message, delivery,
+ * connection or second, e.g. `PROFILE=10 TARGETS=bare,meshmeet TESTS=closed ROUNDS=1` for the two side
+ * by side. The profiler costs CPU too: compare profiles with each other, not with an unprofiled run.
+ *
  * To measure a change against the code before it in the same invocation, build the earlier commit's
  * server somewhere inside this package (so it finds the same node_modules) and name its main file:
  *   git stash && pnpm build && cp -r dist .baseline && git stash pop && pnpm build
@@ -43,15 +48,14 @@
  * (`meshmeet-redis-baseline` is the same build with Redis.)
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listeningUrl, startProcess, startRedis, startServer, type Started } from '../../test-support/processes.js';
 import { loadConfig } from '../../config/config.schema.js';
+import { heapUsedAfterGc, startProfiling, summarise, type CpuProfile } from './inspector.js';
 import type { LoadConfig, LoadResult, LoadTest } from './load.js';
 import type { Dialect } from './wire.js';
-import WebSocket from 'ws';
 
 type Target = 'bare' | 'zod' | 'peerjs' | 'meshmeet' | 'meshmeet-redis' | 'meshmeet-baseline' | 'meshmeet-redis-baseline';
 
@@ -68,6 +72,10 @@ const REDIS_PORT = PORT + 1;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 const BASELINE_MAIN = process.env.BASELINE_MAIN;
+/** `PROFILE=N`: a CPU profile of every server over each measured window, its N costliest functions printed. */
+const PROFILE_TOP = Number(process.env.PROFILE ?? 0);
+/** What a profile's self time is divided by, per test (the memory test is not profiled: it reads the heap). */
+const PROFILE_UNIT: Partial<Record<LoadTest, string>> = { closed: 'message', open: 'message', fanout: 'delivery', storm: 'connection', idle: 'second', cross: 'message' };
 /** The socket.io anchors' ping interval and timeout: socket.io's defaults, or meshmeet's (`ANCHOR_HEARTBEAT=meshmeet`). */
 const ANCHOR_HEARTBEAT = process.env.ANCHOR_HEARTBEAT === 'meshmeet' ? meshmeetHeartbeat() : [];
 const ANCHOR = fileURLToPath(new URL('./anchor.js', import.meta.url));
@@ -189,38 +197,6 @@ function requireBaseline(): string {
   return resolve(BASELINE_MAIN);
 }
 
-/** JavaScript heap in use right after a full GC, through the process's inspector (Chrome DevTools Protocol). */
-async function heapUsedAfterGc(inspector: string): Promise<number> {
-  const socket = new WebSocket(inspector);
-  await once(socket, 'open');
-  let lastId = 0;
-  const call = (method: string) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const id = ++lastId;
-      const onMessage = (data: WebSocket.RawData) => {
-        const message = JSON.parse(data.toString()) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
-        if (message.id !== id) return;
-        socket.off('message', onMessage);
-        if (message.error) reject(new Error(`${method}: ${message.error.message}`));
-        else resolve(message.result ?? {});
-      };
-      socket.on('message', onMessage);
-      socket.send(JSON.stringify({ id, method }));
-    });
-  try {
-    // Twice, with a pause for finalizers between: what a FinalizationRegistry holds (Node's
-    // AbortSignal.timeout keeps its timer in one, and the Redis client arms one per command) is freed
-    // only by a collection after its finalizer ran. One collection left 9.7 or 12.4 KB per connection
-    // with Redis from run to run, depending on whether the finalizers had run before it.
-    await call('HeapProfiler.collectGarbage');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await call('HeapProfiler.collectGarbage');
-    return (await call('Runtime.getHeapUsage')).usedSize as number;
-  } finally {
-    socket.close();
-  }
-}
-
 async function kill(started: Started): Promise<void> {
   started.child.kill('SIGKILL');
   await started.exited;
@@ -246,6 +222,8 @@ interface Measured extends LoadResult {
   /** meshmeet: unhandled rejections the servers printed, and the publications they logged as failed. */
   unhandledRejections: number;
   publishFailureLogs: number;
+  /** `PROFILE=N`: self time per function per unit of the test, over the measured window. */
+  profile?: ReturnType<typeof summarise> | undefined;
 }
 
 const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
@@ -254,7 +232,8 @@ const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 
 async function runOnce(target: Target, test: LoadTest): Promise<Measured | undefined> {
   if (test === 'fanout' && target === 'peerjs') return undefined;
   if (test === 'cross' && target !== 'meshmeet-redis' && target !== 'meshmeet-redis-baseline') return undefined;
-  const server = await startTarget(target, test === 'cross' ? 2 : 1, test === 'memory');
+  const profiled = PROFILE_TOP > 0 && PROFILE_UNIT[test] !== undefined;
+  const server = await startTarget(target, test === 'cross' ? 2 : 1, test === 'memory' || profiled);
   try {
     const cpuOfServers = () => server.pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
     const rssOfServers = () => server.pids.reduce((sum, pid) => sum + rssBytesOf(pid), 0);
@@ -267,6 +246,8 @@ async function runOnce(target: Target, test: LoadTest): Promise<Measured | undef
     let bytesPerConnection: number | undefined;
     let heapBytesPerConnection: number | undefined;
     let settled: { rss: number; heap: number; clients: number } | undefined;
+    let stopProfiling: Promise<() => Promise<CpuProfile[]>> | undefined;
+    let profiles: Promise<CpuProfile[]> | undefined;
     await new Promise<void>((resolve, reject) => {
       let buffered = '';
       load.stdout!.on('data', (chunk: Buffer) => {
@@ -275,12 +256,16 @@ async function runOnce(target: Target, test: LoadTest): Promise<Measured | undef
         while ((newline = buffered.indexOf('\n')) >= 0) {
           const line = JSON.parse(buffered.slice(0, newline)) as { event: string; message?: string } & LoadResult;
           buffered = buffered.slice(newline + 1);
-          if (line.event === 'window-start') window = { server: cpuOfServers(), load: cpuSecondsOf(load.pid!), machine: machineBusySeconds(), at: Date.now() };
+          if (line.event === 'window-start') {
+            window = { server: cpuOfServers(), load: cpuSecondsOf(load.pid!), machine: machineBusySeconds(), at: Date.now() };
+            if (profiled) stopProfiling = startProfiling(server.inspectors());
+          }
           if (line.event === 'window-end') {
             const serverCpu = cpuOfServers() - window.server;
             const loadCpu = cpuSecondsOf(load.pid!) - window.load;
             const seconds = (Date.now() - window.at) / 1_000;
             measured = { serverCpuSeconds: serverCpu, foreignCores: (machineBusySeconds() - window.machine - serverCpu - loadCpu) / seconds };
+            profiles = stopProfiling?.then((stop) => stop());
           }
           if (line.event === 'connected' && test === 'memory') {
             const clients = (line as unknown as { clients: number }).clients;
@@ -314,8 +299,10 @@ async function runOnce(target: Target, test: LoadTest): Promise<Measured | undef
       load.once('exit', () => resolve());
     });
     const output = server.output();
+    const units = test === 'idle' ? (measured.seconds ?? NaN) : (measured.delivered ?? NaN);
     return {
       ...(measured as Measured),
+      profile: profiles ? summarise(await profiles, units, PROFILE_TOP) : undefined,
       foreignCores: measured.foreignCores ?? 0,
       bytesPerConnection,
       heapBytesPerConnection,
@@ -374,6 +361,7 @@ async function main(): Promise<void> {
   console.log(`relay: targets ${TARGETS.join(', ')}; tests ${TESTS.join(', ')}; ${ROUNDS} rounds; window ${WINDOW_MS / 1_000} s after ${WARMUP_MS / 1_000} s warm-up`);
   const anchorPings = ANCHOR_HEARTBEAT.length > 0 ? `every ${Number(ANCHOR_HEARTBEAT[0]) / 1_000} s, ${Number(ANCHOR_HEARTBEAT[1]) / 1_000} s to answer (meshmeet's)` : "socket.io's default (every 25 s, 20 s to answer)";
   console.log(`socket.io anchors' heartbeat: ${anchorPings}`);
+  if (PROFILE_TOP > 0) console.log(`PROFILE=${PROFILE_TOP}: every server is profiled over each measured window; the profiler's own cost is in every figure of this invocation, so compare its profiles with each other, not its figures with an unprofiled run's`);
   const results = new Map<string, Measured[]>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const test of TESTS) {
@@ -386,6 +374,10 @@ async function main(): Promise<void> {
         results.set(key, [...(results.get(key) ?? []), result]);
         const figures = FIGURES[test].map((figure) => `${figure.name} ${figure.format(figure.of(result))}`).join(', ');
         console.log(`  round ${round + 1} ${target} ${test}: ${figures}; refusals ${result.refusals}; unhandled rejections ${result.unhandledRejections}; foreign ${result.foreignCores.toFixed(2)} cores`);
+        if (result.profile) {
+          console.log(`    profile, self time in us per ${PROFILE_UNIT[test]} (busy ${result.profile.busy.toFixed(1)}):`);
+          for (const { name, self } of result.profile.top) console.log(`    ${self.toFixed(2).padStart(8)}  ${name}`);
+        }
       }
     }
   }
