@@ -6,7 +6,7 @@ import { RoomStore } from '../rooms/room-store.js';
 const RELAYED_KINDS = ['description', 'candidate', 'media-state', 'hand'] as const;
 export type RelayedKind = (typeof RELAYED_KINDS)[number];
 /** How often the event-loop delay histogram (`meshmeet_nodejs_eventloop_lag_*`) takes a sample. */
-export const EVENT_LOOP_SAMPLE_MS = 100;
+const EVENT_LOOP_SAMPLE_MS = 100;
 
 /**
  * Prometheus metrics. One registry per app instance (not prom-client's global one), so several

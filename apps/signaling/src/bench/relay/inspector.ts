@@ -67,16 +67,24 @@ const SAMPLING_INTERVAL_US = 100;
 /** Starts profiling each process; the returned function stops them and gives their profiles. */
 export async function startProfiling(urls: string[]): Promise<() => Promise<CpuProfile[]>> {
   const sessions = await Promise.all(urls.map((url) => InspectorSession.open(url)));
-  for (const session of sessions) {
-    await session.call('Profiler.enable');
-    await session.call('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
-    await session.call('Profiler.start');
+  const closeAll = () => {
+    for (const session of sessions) session.close();
+  };
+  try {
+    for (const session of sessions) {
+      await session.call('Profiler.enable');
+      await session.call('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
+      await session.call('Profiler.start');
+    }
+  } catch (error) {
+    closeAll();
+    throw error;
   }
   return async () => {
     try {
       return await Promise.all(sessions.map(async (session) => (await session.call('Profiler.stop')).profile as CpuProfile));
     } finally {
-      for (const session of sessions) session.close();
+      closeAll();
     }
   };
 }

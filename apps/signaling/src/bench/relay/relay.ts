@@ -31,9 +31,9 @@
  *
  * Heartbeat: meshmeet pings every connection every 10 s and drops it after 5 s without an answer (a
  * vanished participant is noticed within 15 s); socket.io's default is 25 s + 20 s. With 1,000 clients
- * that is 100 pings a second instead of 40, about 100 us of server CPU each on this machine (the idle
- * test: 13 ms per second for meshmeet, 12 ms for bare socket.io at its default heartbeat), about 2 us per
- * delivery in the fan-out test. The anchors keep socket.io's default (the figures the issue started from);
+ * that is 100 pings a second instead of 40 (the idle test, 2026-11-23: 13 ms of CPU a second for meshmeet
+ * against 12 ms for bare socket.io at its default heartbeat on a slower machine, 7 against 8 ms on a faster
+ * one). The anchors keep socket.io's default (the figures the issue started from);
  * `ANCHOR_HEARTBEAT=meshmeet` gives them meshmeet's, for the same job on both sides.
  *
  * Where the CPU goes: `PROFILE=10` profiles every server over each measured window through its inspector
@@ -53,7 +53,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listeningUrl, startProcess, startRedis, startServer, type Started } from '../../test-support/processes.js';
 import { loadConfig } from '../../config/config.schema.js';
-import { heapUsedAfterGc, startProfiling, summarise, type CpuProfile } from './inspector.js';
+import { heapUsedAfterGc, startProfiling, summarise, type CpuProfile, type ProfileSummary } from './inspector.js';
 import type { LoadConfig, LoadResult, LoadTest } from './load.js';
 import type { Dialect } from './wire.js';
 
@@ -223,7 +223,7 @@ interface Measured extends LoadResult {
   unhandledRejections: number;
   publishFailureLogs: number;
   /** `PROFILE=N`: self time per function per unit of the test, over the measured window. */
-  profile?: ReturnType<typeof summarise> | undefined;
+  profile?: ProfileSummary | undefined;
 }
 
 const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
